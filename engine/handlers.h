@@ -1,0 +1,73 @@
+#pragma once
+// Internal to engine/: one decide_one overload per command and one evolve_one overload per
+// event. decide.cpp and evolve.cpp dispatch to them; the overloads live in one file per area
+// (decide_people.cpp, decide_catalog.cpp, decide_inventory.cpp, decide_pos.cpp,
+// decide_procurement.cpp and the matching evolve_*.cpp).
+#include <string>
+#include <vector>
+
+#include "engine/decide.h"
+#include "engine/evolve.h"
+#include "engine/limits.h"
+#include "events/assert.h"
+
+namespace ledger::engine {
+
+#define LEDGER_DECIDE_DECLARATION_(name) \
+  decision decide_one(const write_model& model, const name& c, const command_context& context);
+LEDGER_COMMAND_TYPES(LEDGER_DECIDE_DECLARATION_)
+#undef LEDGER_DECIDE_DECLARATION_
+
+#define LEDGER_EVOLVE_DECLARATION_(name) \
+  void evolve_one(write_model& model, const events::name& e, const event_context& context);
+LEDGER_EVENT_TYPES(LEDGER_EVOLVE_DECLARATION_)
+#undef LEDGER_EVOLVE_DECLARATION_
+
+namespace detail {
+
+// Hands out entity numbers for the events of one decision: last_entity_number + 1, + 2, ...
+class id_allocator {
+ public:
+  explicit id_allocator(const write_model& model) : last_(model.last_entity_number) {}
+  template <class Id>
+  [[nodiscard]] Id next() {
+    return Id{++last_};
+  }
+  [[nodiscard]] std::uint64_t last() const { return last_; }
+
+ private:
+  std::uint64_t last_;
+};
+
+[[nodiscard]] decision reject(rejection_code code, std::string message);
+
+// An accepted decision; `ids` is the allocator the events' ids came from (or nullptr when
+// the decision created no entity).
+[[nodiscard]] decision accept(const write_model& model, std::vector<events::event> events,
+                              const id_allocator* ids = nullptr);
+
+// The next document number of `kind` at `now_us` (api-contract 1.11):
+//   <PREFIX>-<YYYYMMDD>-<TS36><SEQ4>
+// TS36 = milliseconds since the epoch in upper-case base 36; SEQ4 = the document counter
+// modulo 36^4 in base 36, four digits (in place of the reference's random characters, so
+// replay and tests are deterministic; unique while fewer than 36^4 documents of one kind
+// share one millisecond).
+[[nodiscard]] std::string next_document_number(const write_model& model, document_kind kind,
+                                               std::int64_t now_us);
+
+// The document kind whose counter an event advances (evolve side of next_document_number).
+void advance_document_counter(write_model& model, document_kind kind);
+
+// Records that entity number `number` is taken (evolve side of id_allocator).
+void note_entity(write_model& model, std::uint64_t number);
+
+// The actor of a command; decide() has already checked that it exists and is active (except
+// for the public commands, which find their user themselves).
+[[nodiscard]] const user_record& actor_record(const write_model& model,
+                                              const command_context& context);
+
+// Text limit check shared by every command with free text.
+[[nodiscard]] bool text_fits(const std::string& text);
+
+}  // namespace detail
+}  // namespace ledger::engine

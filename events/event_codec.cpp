@@ -1,0 +1,108 @@
+#include "events/event_codec.h"
+
+#include <flatbuffers/minireflect.h>
+
+#include "events/assert.h"
+
+namespace ledger::events {
+namespace {
+
+template <class Native>
+void pack(const Native& object, flatbuffers::FlatBufferBuilder& builder) {
+  builder.Finish(Native::TableType::Pack(builder, &object));
+}
+
+template <class Native>
+std::optional<event> unpack(std::span<const std::uint8_t> payload) {
+  using table = typename Native::TableType;
+  flatbuffers::Verifier verifier(payload.data(), payload.size());
+  if (!verifier.VerifyBuffer<table>(nullptr)) return std::nullopt;
+  Native object;
+  flatbuffers::GetRoot<table>(payload.data())->UnPackTo(&object);
+  return event{std::move(object)};
+}
+
+}  // namespace
+
+event_type type_of(const event& e) {
+  return std::visit(
+      [](const auto& alternative) -> event_type {
+        using T = std::decay_t<decltype(alternative)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return event_type::none;
+        }
+#define LEDGER_TYPE_OF_(name) else if constexpr (std::is_same_v<T, name>) return event_type::name;
+        LEDGER_EVENT_TYPES(LEDGER_TYPE_OF_)
+#undef LEDGER_TYPE_OF_
+      },
+      e);
+}
+
+std::string_view name_of(event_type type) {
+  switch (type) {
+#define LEDGER_NAME_OF_(name) \
+  case event_type::name:      \
+    return #name;
+    LEDGER_EVENT_TYPES(LEDGER_NAME_OF_)
+#undef LEDGER_NAME_OF_
+    case event_type::none:
+      break;
+  }
+  return "none";
+}
+
+std::span<const event_type> all_event_types() {
+  static constexpr event_type types[] = {
+#define LEDGER_LIST_TYPE_(name) event_type::name,
+      LEDGER_EVENT_TYPES(LEDGER_LIST_TYPE_)
+#undef LEDGER_LIST_TYPE_
+  };
+  return types;
+}
+
+std::span<const std::uint8_t> encode_payload(const event& e,
+                                              flatbuffers::FlatBufferBuilder& builder) {
+  LEDGER_ASSERT(e.index() != 0, "cannot encode the empty event");
+  builder.Clear();
+  std::visit(
+      [&](const auto& alternative) {
+        using T = std::decay_t<decltype(alternative)>;
+        if constexpr (!std::is_same_v<T, std::monostate>) pack(alternative, builder);
+      },
+      e);
+  return {builder.GetBufferPointer(), builder.GetSize()};
+}
+
+std::optional<event> decode_payload(event_type type, std::span<const std::uint8_t> payload) {
+  switch (type) {
+#define LEDGER_DECODE_(name) \
+  case event_type::name:     \
+    return unpack<name>(payload);
+    LEDGER_EVENT_TYPES(LEDGER_DECODE_)
+#undef LEDGER_DECODE_
+    case event_type::none:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::string payload_to_json(event_type type, std::span<const std::uint8_t> payload) {
+  const flatbuffers::TypeTable* table = nullptr;
+  switch (type) {
+#define LEDGER_TYPE_TABLE_(name)              \
+  case event_type::name:                      \
+    table = wire::name##TypeTable(); \
+    break;
+    LEDGER_EVENT_TYPES(LEDGER_TYPE_TABLE_)
+#undef LEDGER_TYPE_TABLE_
+    case event_type::none:
+      break;
+  }
+  if (table == nullptr) return "null";
+  // Quoted keys and no indentation: valid JSON on one line.
+  flatbuffers::ToStringVisitor visitor(" ", true, "", true);
+  flatbuffers::IterateFlatBuffer(payload.data(), table, &visitor);
+  return visitor.s;
+}
+
+}  // namespace ledger::events
