@@ -66,6 +66,11 @@ void note_entity(write_model& model, std::uint64_t number);
 [[nodiscard]] const user_record& actor_record(const write_model& model,
                                               const command_context& context);
 
+// Moves the stock of (branch, product) by `delta` to the event's decided `quantity_after`,
+// asserting that the two agree and that stock stays >= 0 (evolve side of every stock event).
+void move_stock(write_model& model, std::uint64_t branch, std::uint64_t product,
+                std::int64_t delta, std::int32_t quantity_after);
+
 // Text limit check shared by every command with free text.
 [[nodiscard]] bool text_fits(const std::string& text);
 

@@ -22,5 +22,7 @@ inline constexpr std::int32_t quantity_max = 1'000'000'000;
 inline constexpr std::int64_t return_window_us = std::int64_t{7} * 24 * 3600 * 1'000'000;
 inline constexpr std::int64_t reset_token_lifetime_us = std::int64_t{3600} * 1'000'000;
 inline constexpr std::uint32_t default_tax_rate = 800;  // 8 %
+inline constexpr std::uint32_t tax_rate_max = 99999;     // 999.99 %, the reference's dec(5,2) column
+static_assert(default_tax_rate <= tax_rate_max);
 
 }  // namespace ledger::engine::limits

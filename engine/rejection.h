@@ -39,6 +39,7 @@ enum class rejection_kind : std::uint8_t {
   X(value_required, 13, invalid)                                    \
   X(referenced_record_not_found, 14, invalid)                       \
   X(amount_too_large, 15, invalid)                                  \
+  X(ledger_namespace_invalid, 16, invalid)                          \
   /* branches */                                                    \
   X(branch_code_already_exists, 20, conflict)                       \
   X(branch_not_found, 21, not_found)                                \

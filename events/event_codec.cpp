@@ -22,6 +22,36 @@ std::optional<event> unpack(std::span<const std::uint8_t> payload) {
   return event{std::move(object)};
 }
 
+// flatbuffers' ToStringVisitor, except that text which is not valid UTF-8 (the verifier does not
+// check encodings) prints with U+FFFD in place of each invalid byte, as Go's encoding/json does;
+// the stock visitor would print a "\xNN" escape, which is not JSON.
+struct json_visitor : flatbuffers::ToStringVisitor {
+  json_visitor() : flatbuffers::ToStringVisitor(" ", true, "", true) {}
+
+  void String(const flatbuffers::String* text) override {
+    const char* const begin = text->c_str();  // verified: NUL-terminated after size() bytes
+    const std::size_t size = text->size();
+    std::string valid;
+    valid.reserve(size);
+    for (std::size_t i = 0; i < size;) {
+      if (static_cast<unsigned char>(begin[i]) < 0x80) {
+        valid += begin[i++];
+        continue;
+      }
+      const char* next = begin + i;
+      if (flatbuffers::FromUTF8(&next) < 0 || next > begin + size) {
+        valid += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+        ++i;
+      } else {
+        valid.append(begin + i, next);
+        i = static_cast<std::size_t>(next - begin);
+      }
+    }
+    const bool escaped = flatbuffers::EscapeString(valid.c_str(), valid.size(), &s, false, false);
+    LEDGER_ASSERT(escaped, "text still not UTF-8 after replacing invalid bytes");
+  }
+};
+
 }  // namespace
 
 event_type type_of(const event& e) {
@@ -100,7 +130,7 @@ std::string payload_to_json(event_type type, std::span<const std::uint8_t> paylo
   }
   if (table == nullptr) return "null";
   // Quoted keys and no indentation: valid JSON on one line.
-  flatbuffers::ToStringVisitor visitor(" ", true, "", true);
+  json_visitor visitor;
   flatbuffers::IterateFlatBuffer(payload.data(), table, &visitor);
   return visitor.s;
 }

@@ -4,16 +4,16 @@
 
 namespace ledger::testing {
 
-standard_world ledger_spec::standard_world() {
-  struct standard_world w;
+spec_world ledger_spec::standard_world() {
+  spec_world w;
   w.admin = admin;
-  auto branch = [&](const char* code, const char* name) {
+  auto make_branch = [&](const char* code, const char* name) {
     const decision d = run(admin, create_branch{code, name, "", ""});
     return branch_id{single_event<events::branch_created>(d).branch_id};
   };
-  w.hq = branch("BR-HQ", "Trụ sở chính (Kho tổng)");
-  w.central = branch("BR-001", "Chi nhánh Trung tâm");
-  w.tan_binh = branch("BR-002", "Chi nhánh Tân Bình");
+  w.hq = make_branch("BR-HQ", "Trụ sở chính (Kho tổng)");
+  w.central = make_branch("BR-001", "Chi nhánh Trung tâm");
+  w.tan_binh = make_branch("BR-002", "Chi nhánh Tân Bình");
   run(admin, update_user{admin, {}, {}, {}, {}, {}, std::optional<branch_id>{w.hq}});
   auto user = [&](const char* email, user_role role, std::optional<branch_id> branch,
                   const char* name) {

@@ -26,7 +26,7 @@ using namespace ledger::engine;
 inline constexpr std::int64_t spec_epoch_us = 1'748'736'000'000'000;  // 2025-06-01T00:00:00Z
 inline constexpr std::uint64_t spec_namespace = 0x0123456789ab;
 
-struct standard_world {
+struct spec_world {
   branch_id hq;         // BR-HQ
   branch_id central;    // BR-001
   branch_id tan_binh;   // BR-002
@@ -46,6 +46,9 @@ struct standard_world {
   customer_id binh;     // phone 0902222222
   supplier_id beverages; // SUP-001
 };
+
+// Tests may name the world either way.
+using standard_world = spec_world;
 
 class ledger_spec {
  public:
@@ -92,7 +95,7 @@ class ledger_spec {
   // A small chain: three branches, a user of every role, two categories, four products,
   // two customers, a supplier, stock of 100 of every product in every branch, and the loyalty
   // rule of the demo (1 point per 100 000.00).
-  standard_world standard_world();
+  spec_world standard_world();
 
  private:
   void apply_one(const events::event& e) {
