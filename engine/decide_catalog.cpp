@@ -128,7 +128,8 @@ bool taken_by_another(const flat_map<std::string, Id>& index, const std::string&
 decision decide_one(const write_model& model, const create_category& c,
                     const command_context& context) {
   assert_signed_in(model, context);
-  if (auto broken = check_texts({{"name", &c.name, true}, {"description", &c.description, false}})) {
+  if (auto broken =
+          check_texts({{"name", &c.name, true}, {"description", &c.description, false}})) {
     return rejected(std::move(*broken));
   }
   // Exact, case-sensitive equality (api-contract 6.3).
@@ -200,7 +201,8 @@ decision decide_one(const write_model& model, const create_product& c,
                                  {"unit", &c.unit, false}})) {
     return rejected(std::move(*broken));
   }
-  if (auto broken = check_money({{"costPrice", &c.cost_price}, {"sellingPrice", &c.selling_price}})) {
+  if (auto broken =
+          check_money({{"costPrice", &c.cost_price}, {"sellingPrice", &c.selling_price}})) {
     return rejected(std::move(*broken));
   }
   if (auto broken = check_stock_and_tax(&c.min_stock, c.tax_rate)) {
@@ -293,8 +295,10 @@ decision decide_one(const write_model& model, const update_product& c,
   LEDGER_ASSERT(model.find(category_id{updated.category_id}) != nullptr,
                 "product {} would name missing category {}", updated.product_id,
                 updated.category_id);
-  LEDGER_ASSERT(updated.cost_price >= 0 && updated.selling_price >= 0,
-                "product {} would get a negative price", updated.product_id);
+  LEDGER_ASSERT(updated.cost_price >= 0, "product {} would get a negative cost",
+                updated.product_id);
+  LEDGER_ASSERT(updated.selling_price >= 0, "product {} would get a negative price",
+                updated.product_id);
   return detail::accept(model, one_event(std::move(updated)));
 }
 
@@ -373,8 +377,8 @@ decision decide_one(const write_model& model, const update_supplier& c,
   updated.phone = c.phone.value_or(supplier->phone);
   updated.email = c.email.value_or(supplier->email);
   updated.address = c.address.value_or(supplier->address);
-  LEDGER_ASSERT(!updated.code.empty() && !updated.name.empty(),
-                "supplier {} would lose its code or name", updated.supplier_id);
+  LEDGER_ASSERT(!updated.code.empty(), "supplier {} would lose its code", updated.supplier_id);
+  LEDGER_ASSERT(!updated.name.empty(), "supplier {} would lose its name", updated.supplier_id);
   return detail::accept(model, one_event(std::move(updated)));
 }
 

@@ -88,8 +88,10 @@ decision decide_one(const write_model& model, const initialize_ledger& c,
     return detail::reject(rejection_code::ledger_already_initialized,
                           "Ledger is already initialized");
   }
-  LEDGER_ASSERT(model.users.empty() && model.last_entity_number == 0,
-                "an uninitialized ledger holds {} users", model.users.size());
+  LEDGER_ASSERT(model.users.empty(), "an uninitialized ledger holds {} users",
+                model.users.size());
+  LEDGER_ASSERT(model.last_entity_number == 0, "an uninitialized ledger counted {} entities",
+                model.last_entity_number);
   // Zero would make every UUID of this ledger collide with the nil-prefixed UUIDs of others,
   // and wider values do not fit the UUID layout (events/ids.h).
   if (c.ledger_namespace == 0 || c.ledger_namespace > ledger_namespace_mask) {
@@ -202,8 +204,8 @@ decision decide_one(const write_model& model, const update_branch& c,
   updated.name = c.name.value_or(branch->name);
   updated.address = c.address.value_or(branch->address);
   updated.phone = c.phone.value_or(branch->phone);
-  LEDGER_ASSERT(!updated.code.empty() && !updated.name.empty(),
-                "branch {} would lose its code or name", updated.branch_id);
+  LEDGER_ASSERT(!updated.code.empty(), "branch {} would lose its code", updated.branch_id);
+  LEDGER_ASSERT(!updated.name.empty(), "branch {} would lose its name", updated.branch_id);
   return detail::accept(model, one_event(std::move(updated)));
 }
 

@@ -207,8 +207,9 @@ decision sell(const write_model& model, const sale_order& order, const command_c
   }
   const pricing::discount_outcome discounted =
       pricing::apply_discount(totals->pre_discount, order.discount_amount);
-  if (discounted.rejected) return detail::reject(discounted.rejected->code,
-                                                 discounted.rejected->message);
+  if (discounted.rejected) {
+    return detail::reject(discounted.rejected->code, discounted.rejected->message);
+  }
   const pricing::settlement settled =
       pricing::settle_tenders(discounted.grand_total, *order.tenders);
   if (settled.rejected) return detail::reject(settled.rejected->code, settled.rejected->message);

@@ -243,12 +243,14 @@ class binary_reader {
   [[nodiscard]] bool read(T& value) {
     using namespace binary_detail;
     if (!what_.empty()) return false;
+    // Where this value starts: failures point at the value, not at the byte after it.
+    const std::size_t start = offset_;
     if constexpr (std::is_same_v<T, std::string>) {
       std::uint32_t length = 0;
       if (!read_integer(length)) return false;
       if (length > remaining()) {
-        return fail(fmt::format("string length {} exceeds the {} remaining bytes", length,
-                                remaining()));
+        return fail_at(start, fmt::format("string length {} exceeds the {} remaining bytes",
+                                          length, remaining()));
       }
       value.assign(reinterpret_cast<const char*>(bytes_.data() + offset_), length);
       offset_ += length;
@@ -256,7 +258,7 @@ class binary_reader {
     } else if constexpr (std::is_same_v<T, bool>) {
       std::uint8_t byte = 0;
       if (!read_integer(byte)) return false;
-      if (byte > 1) return fail(fmt::format("bool byte {} is neither 0 nor 1", byte));
+      if (byte > 1) return fail_at(start, fmt::format("bool byte {} is neither 0 nor 1", byte));
       value = byte == 1;
       return true;
     } else if constexpr (std::is_enum_v<T>) {
@@ -265,8 +267,8 @@ class binary_reader {
       if constexpr (ranged_enum<T>) {
         using U = std::underlying_type_t<T>;
         if (raw < static_cast<U>(T::MIN) || raw > static_cast<U>(T::MAX)) {
-          return fail(fmt::format("enum value {} outside [{}, {}]", +raw,
-                                  +static_cast<U>(T::MIN), +static_cast<U>(T::MAX)));
+          return fail_at(start, fmt::format("enum value {} outside [{}, {}]", +raw,
+                                            +static_cast<U>(T::MIN), +static_cast<U>(T::MAX)));
         }
       }
       value = static_cast<T>(raw);
@@ -331,8 +333,7 @@ class binary_reader {
       const std::size_t key_offset = offset_;
       if (!read(key)) return in_element(i);
       if (i > 0 && !canonical_less(previous, key)) {
-        offset_ = key_offset;
-        fail("map keys not in strictly increasing order (duplicate or unsorted key)");
+        fail_at(key_offset, "map keys not in strictly increasing order (duplicate or unsorted key)");
         return in_element(i);
       }
       mapped_type mapped{};
@@ -353,14 +354,14 @@ class binary_reader {
 
   bool read_count_of_size(std::size_t element_min, std::size_t& count) {
     LEDGER_ASSERT(element_min > 0, "collection element that encodes to no bytes");
+    const std::size_t start = offset_;
     std::uint32_t raw = 0;
     if (!read_integer(raw)) return false;
     // Each element takes at least element_min bytes, so a count the remaining bytes cannot
     // hold is damage; checking it here also bounds the reserve() that follows.
     if (raw > remaining() / element_min) {
-      offset_ -= sizeof(raw);
-      return fail(fmt::format("count {} exceeds what the {} remaining bytes can hold", raw,
-                              remaining()));
+      return fail_at(start, fmt::format("count {} exceeds what the {} remaining bytes can hold",
+                                        raw, remaining()));
     }
     count = raw;
     return true;
@@ -380,10 +381,14 @@ class binary_reader {
     return true;
   }
 
-  bool fail(std::string what) {
+  bool fail(std::string what) { return fail_at(offset_, std::move(what)); }
+
+  bool fail_at(std::size_t position, std::string what) {
     LEDGER_ASSERT(!what.empty(), "failure without a reason");
+    LEDGER_ASSERT(position <= bytes_.size(), "failure at {} past {} bytes", position,
+                  bytes_.size());
     what_ = std::move(what);
-    failed_at_ = offset_;
+    failed_at_ = position;
     return false;
   }
 

@@ -2,6 +2,10 @@
 
 #include <flatbuffers/minireflect.h>
 
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
 #include "events/assert.h"
 
 namespace ledger::events {
@@ -12,14 +16,71 @@ void pack(const Native& object, flatbuffers::FlatBufferBuilder& builder) {
   builder.Finish(Native::TableType::Pack(builder, &object));
 }
 
+// The alignment a struct needs: that of its widest scalar (nested structs included).
+std::size_t struct_alignment(const flatbuffers::TypeTable* table) {
+  std::size_t alignment = 1;
+  for (std::size_t i = 0; i < table->num_elems; ++i) {
+    const flatbuffers::TypeCode code = table->type_codes[i];
+    const auto type = static_cast<flatbuffers::ElementaryType>(code.base_type);
+    const std::size_t field =
+        type == flatbuffers::ET_SEQUENCE && code.sequence_ref >= 0
+            ? struct_alignment(table->type_refs[code.sequence_ref]())
+            : flatbuffers::InlineSize(type, nullptr);
+    alignment = std::max(alignment, field);
+  }
+  return alignment;
+}
+
+// FlatBuffers 2.0.8's verifier checks only the 4-byte alignment of a vector's length prefix.
+// The elements of a vector of structs holding 8-byte members must be 8-aligned as well, or the
+// generated UnPack binds a misaligned reference (undefined behaviour; UBSan aborts on it).
+// encode_payload always aligns them; damaged or foreign bytes may not.
+bool struct_vectors_aligned(const std::uint8_t* buffer, const flatbuffers::TypeTable* table) {
+  const auto* root = flatbuffers::GetRoot<flatbuffers::Table>(buffer);
+  for (std::size_t i = 0; i < table->num_elems; ++i) {
+    const flatbuffers::TypeCode code = table->type_codes[i];
+    if (!code.is_repeating || code.base_type != flatbuffers::ET_SEQUENCE ||
+        code.sequence_ref < 0) {
+      continue;
+    }
+    const flatbuffers::TypeTable* element = table->type_refs[code.sequence_ref]();
+    if (element->st != flatbuffers::ST_STRUCT) continue;
+    const auto* vector = root->GetPointer<const flatbuffers::Vector<std::uint8_t>*>(
+        flatbuffers::FieldIndexToOffset(static_cast<flatbuffers::voffset_t>(i)));
+    if (vector == nullptr) continue;
+    const auto offset = static_cast<std::size_t>(vector->Data() - buffer);
+    if (offset % struct_alignment(element) != 0) return false;
+  }
+  return true;
+}
+
 template <class Native>
-std::optional<event> unpack(std::span<const std::uint8_t> payload) {
+std::optional<event> unpack_aligned(std::span<const std::uint8_t> payload) {
   using table = typename Native::TableType;
   flatbuffers::Verifier verifier(payload.data(), payload.size());
   if (!verifier.VerifyBuffer<table>(nullptr)) return std::nullopt;
+  if (!struct_vectors_aligned(payload.data(), table::MiniReflectTypeTable())) return std::nullopt;
   Native object;
   flatbuffers::GetRoot<table>(payload.data())->UnPackTo(&object);
   return event{std::move(object)};
+}
+
+// Payloads are laid out for a buffer that starts 8-aligned in memory. A payload read out of an
+// envelope (a [ubyte] vector, 4-aligned) or a storage buffer may not be: then this returns a
+// copy in `storage`, else the payload itself.
+std::span<const std::uint8_t> aligned(std::span<const std::uint8_t> payload,
+                                      std::vector<std::uint64_t>& storage) {
+  constexpr std::size_t buffer_alignment = 8;
+  if (reinterpret_cast<std::uintptr_t>(payload.data()) % buffer_alignment == 0) return payload;
+  storage.assign((payload.size() + 7) / 8, 0);
+  std::memcpy(storage.data(), payload.data(), payload.size());
+  return {reinterpret_cast<const std::uint8_t*>(storage.data()), payload.size()};
+}
+
+template <class Native>
+std::optional<event> unpack(std::span<const std::uint8_t> payload) {
+  std::vector<std::uint64_t> storage;
+  return unpack_aligned<Native>(aligned(payload, storage));
 }
 
 // flatbuffers' ToStringVisitor, except that text which is not valid UTF-8 (the verifier does not
@@ -129,9 +190,11 @@ std::string payload_to_json(event_type type, std::span<const std::uint8_t> paylo
       break;
   }
   if (table == nullptr) return "null";
+  std::vector<std::uint64_t> storage;
+  const std::span<const std::uint8_t> bytes = aligned(payload, storage);
   // Quoted keys and no indentation: valid JSON on one line.
   json_visitor visitor;
-  flatbuffers::IterateFlatBuffer(payload.data(), table, &visitor);
+  flatbuffers::IterateFlatBuffer(bytes.data(), table, &visitor);
   return visitor.s;
 }
 

@@ -131,7 +131,8 @@ TEST_CASE("initialize_ledger: rejections in precedence order") {
 TEST_CASE("set_system_setting: stores the setting; an empty group becomes \"general\"") {
   ledger_spec spec;
   SUBCASE("with a group") {
-    const decision d = spec.run(spec.admin, set_system_setting{"vat_rate", "8.00", "tax", "VAT rate (%)"});
+    const decision d =
+        spec.run(spec.admin, set_system_setting{"vat_rate", "8.00", "tax", "VAT rate (%)"});
     const auto e = single_event<events::system_setting_set>(d);
     CHECK(e.key == "vat_rate");
     CHECK(e.value == "8.00");

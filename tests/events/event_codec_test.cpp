@@ -254,6 +254,27 @@ TEST_CASE("every sample round-trips through encode_payload and decode_payload") 
   }
 }
 
+TEST_CASE("decode_payload reads payloads at any address (as inside an envelope)") {
+  // An envelope stores the payload as a [ubyte] vector, 4-aligned; storage buffers may be
+  // aligned to nothing. The payload's own layout assumes an 8-aligned start (ulong fields,
+  // structs with ulong members), so decode_payload must cope (it decodes a copy).
+  for (const ev::event& sample : ledger::testing::all_sample_events()) {
+    const ev::event_type type = ev::type_of(sample);
+    CAPTURE(ev::name_of(type));
+    const bytes payload = encode(sample);
+    for (std::size_t shift = 1; shift < 8; ++shift) {
+      CAPTURE(shift);
+      bytes shifted(shift, 0xEE);
+      shifted.insert(shifted.end(), payload.begin(), payload.end());
+      const std::span<const std::uint8_t> view(shifted.data() + shift, payload.size());
+      const auto decoded = ev::decode_payload(type, view);
+      REQUIRE(decoded.has_value());
+      CHECK(*decoded == sample);
+      CHECK(is_valid_json(ev::payload_to_json(type, view)));
+    }
+  }
+}
+
 TEST_CASE("decode_payload rejects an unknown type and empty or tiny buffers") {
   const bytes payload = encode(*ledger::testing::sample_event(ev::event_type::sale_completed));
   CHECK_FALSE(ev::decode_payload(ev::event_type::none, payload).has_value());
