@@ -135,5 +135,21 @@ const user_record& actor_record(const write_model& model, const command_context&
 
 bool text_fits(const std::string& text) { return text.size() <= limits::text_bytes_max; }
 
+std::optional<rejection> check_texts(std::initializer_list<text_field> fields) {
+  for (const text_field& field : fields) {
+    if (field.value == nullptr) continue;
+    if (field.required && field.value->empty()) {
+      return rejection{rejection_code::value_required,
+                       fmt::format("{} should not be empty", field.name)};
+    }
+    if (!text_fits(*field.value)) {
+      return rejection{rejection_code::text_too_long,
+                       fmt::format("{} must be shorter than or equal to {} characters", field.name,
+                                   limits::text_bytes_max)};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace detail
 }  // namespace ledger::engine

@@ -16,39 +16,13 @@
 namespace ledger::engine {
 namespace {
 
+using detail::check_texts;
+using detail::given;
+using detail::text_field;
+
 // api-contract 6.4: a product created without a unit (or with an empty one) is counted in
 // "cái" (pieces).
 constexpr std::string_view default_unit = "cái";
-
-// One text field of a command, named as the contract's JSON field. `value` is nullptr when an
-// optional field of an update was not given (nothing to check).
-struct text_field {
-  std::string_view name;
-  const std::string* value;
-  bool required;
-};
-
-const std::string* given(const std::optional<std::string>& value) {
-  return value.has_value() ? &*value : nullptr;
-}
-
-// The first broken text rule among `fields`, in order: a required text must not be empty, and
-// no text may exceed the free-text limit.
-std::optional<rejection> check_texts(std::initializer_list<text_field> fields) {
-  for (const text_field& field : fields) {
-    if (field.value == nullptr) continue;
-    if (field.required && field.value->empty()) {
-      return rejection{rejection_code::value_required,
-                       fmt::format("{} should not be empty", field.name)};
-    }
-    if (!detail::text_fits(*field.value)) {
-      return rejection{rejection_code::text_too_long,
-                       fmt::format("{} must be shorter than or equal to {} characters", field.name,
-                                   limits::text_bytes_max)};
-    }
-  }
-  return std::nullopt;
-}
 
 // One money field (hundredths); `value` is nullptr when not given.
 struct money_field {

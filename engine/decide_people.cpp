@@ -16,35 +16,9 @@
 namespace ledger::engine {
 namespace {
 
-// One text field of a command, named as the contract's JSON field. `value` is nullptr when an
-// optional field of an update was not given (nothing to check).
-struct text_field {
-  std::string_view name;
-  const std::string* value;
-  bool required;
-};
-
-const std::string* given(const std::optional<std::string>& value) {
-  return value.has_value() ? &*value : nullptr;
-}
-
-// The first broken text rule among `fields`, in order: a required text must not be empty, and
-// no text may exceed the free-text limit.
-std::optional<rejection> check_texts(std::initializer_list<text_field> fields) {
-  for (const text_field& field : fields) {
-    if (field.value == nullptr) continue;
-    if (field.required && field.value->empty()) {
-      return rejection{rejection_code::value_required,
-                       fmt::format("{} should not be empty", field.name)};
-    }
-    if (!detail::text_fits(*field.value)) {
-      return rejection{rejection_code::text_too_long,
-                       fmt::format("{} must be shorter than or equal to {} characters", field.name,
-                                   limits::text_bytes_max)};
-    }
-  }
-  return std::nullopt;
-}
+using detail::check_texts;
+using detail::given;
+using detail::text_field;
 
 decision rejected(rejection broken) {
   LEDGER_ASSERT(!broken.message.empty(), "rejection {} without a message",

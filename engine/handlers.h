@@ -3,7 +3,10 @@
 // event. decide.cpp and evolve.cpp dispatch to them; the overloads live in one file per area
 // (decide_people.cpp, decide_catalog.cpp, decide_inventory.cpp, decide_pos.cpp,
 // decide_procurement.cpp and the matching evolve_*.cpp).
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/decide.h"
@@ -70,6 +73,22 @@ void note_entity(write_model& model, std::uint64_t number);
 // asserting that the two agree and that stock stays >= 0 (evolve side of every stock event).
 void move_stock(write_model& model, std::uint64_t branch, std::uint64_t product,
                 std::int64_t delta, std::int32_t quantity_after);
+
+// One text field of a command, named as the contract's JSON field. `value` is nullptr when an
+// optional field of an update was not given (nothing to check).
+struct text_field {
+  std::string_view name;
+  const std::string* value;
+  bool required;
+};
+
+[[nodiscard]] inline const std::string* given(const std::optional<std::string>& value) {
+  return value.has_value() ? &*value : nullptr;
+}
+
+// The first broken text rule among `fields`, in order: a required text must not be empty, and
+// no text may exceed the free-text limit.
+[[nodiscard]] std::optional<rejection> check_texts(std::initializer_list<text_field> fields);
 
 // Text limit check shared by every command with free text.
 [[nodiscard]] bool text_fits(const std::string& text);

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "events/assert.h"
 
@@ -76,11 +78,17 @@ std::string encode_envelope(const envelope_header& header, std::span<const std::
   return {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()};
 }
 
-std::optional<envelope_view> decode_envelope(std::span<const std::uint8_t> bytes) {
+std::optional<envelope_view> decode_envelope(std::span<const std::uint8_t> input) {
+  envelope_view view;
+  std::span<const std::uint8_t> bytes = input;
+  if (reinterpret_cast<std::uintptr_t>(input.data()) % alignof(std::uint64_t) != 0) {
+    view.aligned_storage.resize((input.size() + 7) / 8);
+    std::memcpy(view.aligned_storage.data(), input.data(), input.size());
+    bytes = {reinterpret_cast<const std::uint8_t*>(view.aligned_storage.data()), input.size()};
+  }
   flatbuffers::Verifier verifier(bytes.data(), bytes.size());
   if (!verifier.VerifyBuffer<wire::envelope>(nullptr)) return std::nullopt;
   const wire::envelope* stored = flatbuffers::GetRoot<wire::envelope>(bytes.data());
-  envelope_view view;
   view.header.sequence = stored->sequence();
   view.header.recorded_at_us = stored->recorded_at_us();
   view.header.actor.user_id = stored->actor_user_id();

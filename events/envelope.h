@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/event.h"
 
@@ -55,17 +56,26 @@ struct envelope_header {
                                           const hash256& previous_hash, const hash256& hash,
                                           flatbuffers::FlatBufferBuilder& builder);
 
-// A verified view into stored envelope bytes (valid while those bytes live).
+// A verified view into stored envelope bytes (valid while those bytes live). Bytes from
+// RocksDB need not be aligned; FlatBuffers reads need alignment, so a misaligned input is
+// copied into storage the view owns (move-only, so the payload span never dangles).
 struct envelope_view {
   envelope_header header;
   std::span<const std::uint8_t> payload;
   hash256 previous_hash{};
   hash256 hash{};
+  std::vector<std::uint64_t> aligned_storage;  // empty when the input was already aligned
+
+  envelope_view() = default;
+  envelope_view(envelope_view&&) = default;
+  envelope_view& operator=(envelope_view&&) = default;
+  envelope_view(const envelope_view&) = delete;
+  envelope_view& operator=(const envelope_view&) = delete;
 };
 
 // Verifies the FlatBuffer structure and field sizes; nullopt when the bytes are damaged.
 // Does not check the hash (that needs the previous envelope: see engine/verify.h).
-[[nodiscard]] std::optional<envelope_view> decode_envelope(std::span<const std::uint8_t> bytes);
+[[nodiscard]] std::optional<envelope_view> decode_envelope(std::span<const std::uint8_t> input);
 
 [[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
 

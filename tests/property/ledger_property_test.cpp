@@ -30,7 +30,9 @@
 // world's own setup is covered by the decider specs).
 //
 // A failure names its seed and command number (doctest INFO); POSLEDGER_PROPERTY_SEED=<n> (decimal
-// or 0x-hex) runs one more seed of your choice, e.g. to reproduce a failure from another run.
+// or 0x-hex) runs one more seed of your choice, e.g. to reproduce a failure from another run;
+// POSLEDGER_PROPERTY_STATS=1 prints, per seed, how often each command was accepted and why the
+// others were rejected (to keep the generator honest when commands or rules change).
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -1628,7 +1630,7 @@ TEST_SUITE("property/ledger") {
     char* end = nullptr;
     const std::uint64_t seed = std::strtoull(text, &end, 0);
     const bool parsed = end != nullptr && *end == '\0';
-    REQUIRE_MESSAGE(parsed, "POSLEDGER_PROPERTY_SEED is not a number: ", text);
+    REQUIRE_MESSAGE(parsed, "POSLEDGER_PROPERTY_SEED is not a number: ", std::string{text});
     // A subcase named by the seed: a crash report (an evolve assertion) names it too.
     SUBCASE(fmt::format("seed {}", seed).c_str()) { run_seed(seed); }
   }

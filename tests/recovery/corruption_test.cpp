@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "engine/ledger.h"
 #include "engine/verify.h"
 #include "tests/support/small_ledger.h"
@@ -63,7 +65,8 @@ TEST_SUITE("recovery/corruption") {
     CHECK(report.ok());
     CHECK(report.events == head);
     CHECK(report.snapshot_sequence == head);
-    const std::string command = std::string(POSLEDGER_BINARY) + " verify --data " + dir.sub("ledger") + " > " + dir.sub("out.txt");
+    const std::string command =
+        fmt::format("{} verify --data {} > {}", POSLEDGER_BINARY, dir.sub("ledger"), dir.sub("out.txt"));
     CHECK(std::system(command.c_str()) == 0);
   }
 
@@ -91,17 +94,17 @@ TEST_SUITE("recovery/corruption") {
         REQUIRE(store->prune_snapshots(snapshot_kind::write_model, 0).ok());
       }
       CHECK(ledger_host::open(options, error) == nullptr);
-      CHECK(error.find("sequence " + std::to_string(target)) != std::string::npos);
+      CHECK(error.find(fmt::format("sequence {}", target)) != std::string::npos);
       // And the binary exits non-zero and prints the sequence.
       const std::string out = dir.sub("verify.txt");
-      const std::string command = std::string(POSLEDGER_BINARY) + " verify --data " + dir.sub("ledger") + " > " + out;
+      const std::string command = fmt::format("{} verify --data {} > {}", POSLEDGER_BINARY, dir.sub("ledger"), out);
       CHECK(std::system(command.c_str()) != 0);
       std::FILE* file = std::fopen(out.c_str(), "r");
       REQUIRE(file != nullptr);
       std::string printed(4096, '\0');
       printed.resize(std::fread(printed.data(), 1, printed.size(), file));
       std::fclose(file);
-      CHECK(printed.find("problem    at sequence " + std::to_string(target)) != std::string::npos);
+      CHECK(printed.find(fmt::format("problem    at sequence {}", target)) != std::string::npos);
     }
   }
 
