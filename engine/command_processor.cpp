@@ -151,7 +151,10 @@ void command_processor::commit_batch(std::vector<queued_command>& batch) {
   flatbuffers::FlatBufferBuilder payload_builder(1024);
   flatbuffers::FlatBufferBuilder envelope_builder(1024);
   std::vector<command_outcome> outcomes(batch.size());
+  // Events are copied for publication only when someone listens (projections).
+  const bool publishing = !subscribers_.empty();
   auto published = std::make_shared<std::vector<recorded_event>>();
+  std::uint64_t events_in_batch = 0;
   // Commands of this batch that carry a client id: a repeat later in the same batch is a
   // duplicate of the first (its idempotency record is not on disk yet).
   boost::unordered_flat_map<batch_key, std::size_t, batch_key_hash> committed_in_batch;
@@ -232,7 +235,8 @@ void command_processor::commit_batch(std::vector<queued_command>& batch) {
       evolve(model_, e, event_context{sequence, now_us, hash});
       if (outcome.first_sequence == 0) outcome.first_sequence = sequence;
       outcome.last_sequence = sequence;
-      published->push_back(recorded_event{std::move(header), e, hash});
+      ++events_in_batch;
+      if (publishing) published->push_back(recorded_event{std::move(header), e, hash});
     }
     LEDGER_ASSERT(model_.last_entity_number == d.last_entity_number,
                   "{}: decided entity counter {} but evolve reached {}", name_of(request.body),
@@ -250,11 +254,14 @@ void command_processor::commit_batch(std::vector<queued_command>& batch) {
     const rocksdb::Status status = store_.write(write_batch);
     if (!status.ok()) fail_stop("group commit failed: " + status.ToString());
   }
-  LEDGER_ASSERT(published->empty() || published->front().header.sequence == first_sequence_of_batch,
-                "published batch does not start at {}", first_sequence_of_batch);
+  LEDGER_ASSERT(model_.last_sequence == first_sequence_of_batch - 1 + events_in_batch,
+                "batch wrote {} events but the model moved to {}", events_in_batch,
+                model_.last_sequence);
+  LEDGER_ASSERT(!publishing || published->size() == events_in_batch,
+                "published {} of {} events", published->size(), events_in_batch);
   head_sequence_.store(model_.last_sequence);
   metrics_.batches.fetch_add(1, std::memory_order_relaxed);
-  metrics_.events_written.fetch_add(published->size(), std::memory_order_relaxed);
+  metrics_.events_written.fetch_add(events_in_batch, std::memory_order_relaxed);
 
   // Acknowledge only now: every committed outcome above is durable.
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -275,7 +282,7 @@ void command_processor::commit_batch(std::vector<queued_command>& batch) {
     const published_batch shared = published;
     for (const auto& subscriber : subscribers_) subscriber(shared);
   }
-  events_since_snapshot_ += published->size();
+  events_since_snapshot_ += events_in_batch;
   if (options_.snapshot && events_since_snapshot_ >= options_.snapshot_every_events) {
     options_.snapshot(model_);
     events_since_snapshot_ = 0;

@@ -133,6 +133,24 @@ const user_record& actor_record(const write_model& model, const command_context&
   return *actor;
 }
 
+decision rejected(rejection broken) {
+  LEDGER_ASSERT(!broken.message.empty(), "rejection {} without a message", name_of(broken.code));
+  return reject(broken.code, std::move(broken.message));
+}
+
+std::vector<events::event> one_event(events::event e) {
+  LEDGER_ASSERT(e.index() != 0, "an accepted decision never carries an empty event");
+  std::vector<events::event> list;
+  list.push_back(std::move(e));
+  return list;
+}
+
+void assert_signed_in(const write_model& model, const command_context& context) {
+  LEDGER_ASSERT(model.initialized, "decide_one on an uninitialized ledger");
+  const user_record& actor = actor_record(model, context);
+  LEDGER_ASSERT(actor.is_active, "inactive actor {} reached decide_one", actor.id.value);
+}
+
 bool text_fits(const std::string& text) { return text.size() <= limits::text_bytes_max; }
 
 std::optional<rejection> check_texts(std::initializer_list<text_field> fields) {

@@ -16,8 +16,11 @@
 namespace ledger::engine {
 namespace {
 
+using detail::assert_signed_in;
 using detail::check_texts;
 using detail::given;
+using detail::one_event;
+using detail::rejected;
 using detail::text_field;
 
 // api-contract 6.4: a product created without a unit (or with an empty one) is counted in
@@ -65,27 +68,6 @@ std::optional<rejection> check_stock_and_tax(const std::int32_t* min_stock,
                                  money::format_decimal(limits::tax_rate_max))};
   }
   return std::nullopt;
-}
-
-decision rejected(rejection broken) {
-  LEDGER_ASSERT(!broken.message.empty(), "rejection {} without a message",
-                name_of(broken.code));
-  return detail::reject(broken.code, std::move(broken.message));
-}
-
-std::vector<events::event> one_event(events::event e) {
-  LEDGER_ASSERT(e.index() != 0, "an accepted decision never carries an empty event");
-  std::vector<events::event> list;
-  list.push_back(std::move(e));
-  return list;
-}
-
-// Every handler below runs after the dispatcher's pipeline checks; these restate the ones it
-// relies on, so a handler called any other way fails loudly instead of deciding on a void.
-void assert_signed_in(const write_model& model, const command_context& context) {
-  LEDGER_ASSERT(model.initialized, "decide_one on an uninitialized ledger");
-  const user_record& actor = detail::actor_record(model, context);
-  LEDGER_ASSERT(actor.is_active, "inactive actor {} reached decide_one", actor.id.value);
 }
 
 // True when `key` is in `index` for a record other than `self` (a unique value taken).

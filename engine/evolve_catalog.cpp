@@ -4,6 +4,8 @@
 namespace ledger::engine {
 namespace {
 
+using detail::rekey;
+
 template <class Record, class Id>
 Record& record_of(flat_map<Id, Record>& records, std::uint64_t id, const char* what) {
   const auto it = records.find(Id{id});
@@ -11,15 +13,6 @@ Record& record_of(flat_map<Id, Record>& records, std::uint64_t id, const char* w
   return it->second;
 }
 
-template <class Id>
-void rekey(flat_map<std::string, Id>& index, const std::string& old_key,
-           const std::string& new_key, Id id) {
-  if (old_key == new_key) return;
-  const auto erased = index.erase(old_key);
-  LEDGER_ASSERT(erased == 1, "index lacked key '{}'", old_key);
-  const bool inserted = index.emplace(new_key, id).second;
-  LEDGER_ASSERT(inserted, "index key '{}' already taken", new_key);
-}
 
 category_record& category_of(write_model& model, std::uint64_t id) {
   return record_of(model.categories, id, "category");

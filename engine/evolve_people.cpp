@@ -4,6 +4,8 @@
 namespace ledger::engine {
 namespace {
 
+using detail::rekey;
+
 user_record& user_of(write_model& model, std::uint64_t id) {
   const auto it = model.users.find(user_id{id});
   LEDGER_ASSERT(it != model.users.end(), "event names unknown user {}", id);
@@ -24,15 +26,6 @@ hash256 hash_from(const std::vector<std::uint8_t>& bytes) {
 }
 
 // Re-keys a unique text index when a record's key changes.
-template <class Id>
-void rekey(flat_map<std::string, Id>& index, const std::string& old_key,
-           const std::string& new_key, Id id) {
-  if (old_key == new_key) return;
-  const auto erased = index.erase(old_key);
-  LEDGER_ASSERT(erased == 1, "index lacked key '{}'", old_key);
-  const bool inserted = index.emplace(new_key, id).second;
-  LEDGER_ASSERT(inserted, "index key '{}' already taken", new_key);
-}
 
 }  // namespace
 

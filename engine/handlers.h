@@ -90,6 +90,27 @@ struct text_field {
 // no text may exceed the free-text limit.
 [[nodiscard]] std::optional<rejection> check_texts(std::initializer_list<text_field> fields);
 
+// A rejection value as a decision (the message must not be empty).
+[[nodiscard]] decision rejected(rejection broken);
+
+// The event list of a decision with exactly one event.
+[[nodiscard]] std::vector<events::event> one_event(events::event e);
+
+// Restates the dispatcher's checks a handler relies on (ledger initialized, actor signed in
+// and active), so a handler called any other way fails loudly instead of deciding on a void.
+void assert_signed_in(const write_model& model, const command_context& context);
+
+// Re-keys a unique text index when a record's key changes (evolve side of unique names).
+template <class Id>
+void rekey(flat_map<std::string, Id>& index, const std::string& old_key,
+           const std::string& new_key, Id id) {
+  if (old_key == new_key) return;
+  const auto erased = index.erase(old_key);
+  LEDGER_ASSERT(erased == 1, "index lacked key '{}'", old_key);
+  const bool inserted = index.emplace(new_key, id).second;
+  LEDGER_ASSERT(inserted, "index key '{}' already taken", new_key);
+}
+
 // Text limit check shared by every command with free text.
 [[nodiscard]] bool text_fits(const std::string& text);
 

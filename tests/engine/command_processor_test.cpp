@@ -144,6 +144,29 @@ TEST_SUITE("engine/command_processor") {
     CHECK(verify_ledger(host->store()).ok());
   }
 
+  TEST_CASE("subscribers receive every committed event once, in sequence order") {
+    temp_dir dir;
+    std::string error;
+    auto store = event_store::open(store_options{dir.sub("ledger"), true, true}, error);
+    REQUIRE(store);
+    processor_options options;
+    options.clock = fixed_clock;
+    command_processor processor(*store, write_model{}, options);
+    std::vector<std::uint64_t> sequences;  // written on the writer thread, read after stop()
+    processor.subscribe([&](const published_batch& batch) {
+      for (const auto& e : *batch) sequences.push_back(e.header.sequence);
+    });
+    processor.start();
+    const auto world = testing::seed_small_ledger(processor, 5);
+    auto rejected = testing::one_unit_sale(world);
+    rejected.lines[0].quantity = 6;  // more than in stock: nothing is published for it
+    CHECK_FALSE(processor.submit(command_request{world.cashier, {}, rejected}).get().ok());
+    CHECK(processor.submit(command_request{world.cashier, {}, testing::one_unit_sale(world)}).get().ok());
+    processor.stop();
+    REQUIRE(sequences.size() == processor.model().last_sequence);
+    for (std::size_t i = 0; i < sequences.size(); ++i) CHECK(sequences[i] == i + 1);
+  }
+
   TEST_CASE("a full queue answers writer_queue_full at once instead of growing") {
     temp_dir dir;
     std::string error;
