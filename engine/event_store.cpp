@@ -218,12 +218,34 @@ std::vector<std::pair<std::uint64_t, std::string>> event_store::snapshots(snapsh
   return found;
 }
 
+std::vector<std::uint64_t> event_store::snapshot_sequences(snapshot_kind kind) const {
+  std::vector<std::uint64_t> found;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), snapshots_family()));
+  const std::string prefix(1, static_cast<char>(kind));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (key.size() == 9) found.push_back(read_be(key.substr(1)));
+  }
+  std::reverse(found.begin(), found.end());
+  return found;
+}
+
+std::optional<std::string> event_store::read_snapshot(snapshot_kind kind,
+                                                      std::uint64_t sequence) const {
+  std::string bytes;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), snapshots_family(), snapshot_key(kind, sequence), &bytes);
+  if (!status.ok()) return std::nullopt;
+  return bytes;
+}
+
 rocksdb::Status event_store::prune_snapshots(snapshot_kind kind, std::size_t keep) {
-  const auto stored = snapshots(kind);
+  const auto stored = snapshot_sequences(kind);
   rocksdb::WriteBatch batch;
   for (std::size_t i = keep; i < stored.size(); ++i) {
     const rocksdb::Status status =
-        batch.Delete(snapshots_family(), snapshot_key(kind, stored[i].first));
+        batch.Delete(snapshots_family(), snapshot_key(kind, stored[i]));
     if (!status.ok()) return status;
   }
   if (batch.Count() == 0) return rocksdb::Status::OK();

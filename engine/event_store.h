@@ -95,6 +95,11 @@ class event_store {
   // (sequence, bytes) of every stored snapshot of `kind`, newest first.
   [[nodiscard]] std::vector<std::pair<std::uint64_t, std::string>> snapshots(
       snapshot_kind kind) const;
+  // The sequences of every stored snapshot of `kind`, newest first (without loading them).
+  [[nodiscard]] std::vector<std::uint64_t> snapshot_sequences(snapshot_kind kind) const;
+  // One snapshot's bytes (nullopt when absent or unreadable).
+  [[nodiscard]] std::optional<std::string> read_snapshot(snapshot_kind kind,
+                                                         std::uint64_t sequence) const;
   // Deletes all snapshots of `kind` except the newest `keep`.
   [[nodiscard]] rocksdb::Status prune_snapshots(snapshot_kind kind, std::size_t keep);
 

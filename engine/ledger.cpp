@@ -40,7 +40,7 @@ std::unique_ptr<ledger_host> ledger_host::open(ledger_options options, std::stri
   };
   host->processor_ = std::make_unique<command_processor>(*host->store_, std::move(model),
                                                          std::move(processor));
-  host->processor_->start();
+  if (options.start_writer) host->processor_->start();
   return host;
 }
 

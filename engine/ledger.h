@@ -21,6 +21,9 @@ struct ledger_options {
   std::size_t batch_commands_max = limits::batch_commands_max;
   std::function<std::int64_t()> clock;           // default: system clock
   std::function<void(const std::string&)> log;  // default: stderr
+  // false: open() leaves the writer stopped so subscribers (projections) can attach first;
+  // the caller then calls start().
+  bool start_writer = true;
 };
 
 class ledger_host {
@@ -35,6 +38,9 @@ class ledger_host {
   // Events replayed at start-up after the snapshot (0 when the snapshot was at the head).
   [[nodiscard]] std::uint64_t replayed_at_start() const { return replayed_at_start_; }
   [[nodiscard]] std::uint64_t snapshot_at_start() const { return snapshot_at_start_; }
+
+  // Starts the writer (when opened with start_writer = false).
+  void start() { processor_->start(); }
 
   // Stops the writer (drains the queue, final snapshot). Idempotent.
   void stop();

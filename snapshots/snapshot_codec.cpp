@@ -157,46 +157,32 @@ std::string check_indexes(const write_model& model) {
 
 }  // namespace
 
-std::string encode_snapshot(const write_model& model) {
-  events::binary_writer body;
-  body.write(model);
-
+std::string frame_snapshot(std::string_view magic, std::uint32_t version, std::string_view body) {
+  LEDGER_ASSERT(magic.size() == snapshot_magic.size(), "snapshot magic '{}' is not 8 bytes", magic);
   events::binary_writer out;
-  out.bytes.reserve(snapshot_header_bytes + body.bytes.size() + snapshot_checksum_bytes);
-  out.bytes += snapshot_magic;
-  out.write(snapshot_format_version);
-  out.write(static_cast<std::uint64_t>(body.bytes.size()));
-  out.bytes += body.bytes;
+  out.bytes.reserve(snapshot_header_bytes + body.size() + snapshot_checksum_bytes);
+  out.bytes += magic;
+  out.write(version);
+  out.write(static_cast<std::uint64_t>(body.size()));
+  out.bytes += body;
   const events::hash256 checksum = checksum_of(as_bytes(out.bytes));
   out.bytes.append(reinterpret_cast<const char*>(checksum.data()), checksum.size());
-
-  LEDGER_ASSERT(out.bytes.size() ==
-                    snapshot_header_bytes + body.bytes.size() + snapshot_checksum_bytes,
-                "snapshot of {} bytes for a body of {}", out.bytes.size(), body.bytes.size());
-  LEDGER_ASSERT(out.bytes.compare(0, snapshot_magic.size(), snapshot_magic) == 0,
-                "snapshot does not start with its magic");
-  // Pair check (STYLE C4): what we wrote must decode to the model we were given.
-  LEDGER_ASSERT_SLOW(
-      [&] {
-        const auto decoded = decode_snapshot(as_bytes(out.bytes));
-        const auto* decoded_model = std::get_if<write_model>(&decoded);
-        return decoded_model != nullptr && *decoded_model == model;
-      }(),
-      "snapshot of the model at sequence {} does not decode to it", model.last_sequence);
+  LEDGER_ASSERT(out.bytes.size() == snapshot_header_bytes + body.size() + snapshot_checksum_bytes,
+                "snapshot of {} bytes for a body of {}", out.bytes.size(), body.size());
   return std::move(out.bytes);
 }
 
-std::variant<write_model, snapshot_error> decode_snapshot(std::span<const std::uint8_t> bytes) {
+std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
+    std::span<const std::uint8_t> bytes, std::string_view magic, std::uint32_t version) {
   // The magic first: on anything that is not a snapshot at all, say so rather than complain
   // about its length.
-  const std::size_t magic_seen = std::min(bytes.size(), snapshot_magic.size());
+  const std::size_t magic_seen = std::min(bytes.size(), magic.size());
   if (!std::equal(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(magic_seen),
-                  snapshot_magic.begin(),
+                  magic.begin(),
                   [](std::uint8_t byte, char expected) {
                     return byte == static_cast<std::uint8_t>(expected);
                   })) {
-    return snapshot_error{fmt::format("bad magic: expected \"{}\", found hex {}",
-                                      snapshot_magic,
+    return snapshot_error{fmt::format("bad magic: expected \"{}\", found hex {}", magic,
                                       events::to_hex(bytes.first(magic_seen)))};
   }
   if (bytes.size() < snapshot_header_bytes + snapshot_checksum_bytes) {
@@ -204,10 +190,10 @@ std::variant<write_model, snapshot_error> decode_snapshot(std::span<const std::u
         "truncated: {} bytes, shorter than the {}-byte header and checksum", bytes.size(),
         snapshot_header_bytes + snapshot_checksum_bytes)};
   }
-  const auto version = load_little_endian<std::uint32_t>(bytes, snapshot_magic.size());
-  if (version != snapshot_format_version) {
+  const auto found_version = load_little_endian<std::uint32_t>(bytes, magic.size());
+  if (found_version != version) {
     return snapshot_error{fmt::format("unsupported format version {} (this build reads {})",
-                                      version, snapshot_format_version)};
+                                      found_version, version)};
   }
   const auto body_length = load_little_endian<std::uint64_t>(bytes, body_length_offset);
   const std::size_t body_available =
@@ -225,10 +211,32 @@ std::variant<write_model, snapshot_error> decode_snapshot(std::span<const std::u
                                       events::to_hex(expected),
                                       events::to_hex(bytes.subspan(covered_bytes)))};
   }
+  return bytes.subspan(snapshot_header_bytes, body_available);
+}
+
+std::string encode_snapshot(const write_model& model) {
+  events::binary_writer body;
+  body.write(model);
+  std::string out = frame_snapshot(snapshot_magic, snapshot_format_version, body.bytes);
+  // Pair check (STYLE C4): what we wrote must decode to the model we were given.
+  LEDGER_ASSERT_SLOW(
+      [&] {
+        const auto decoded = decode_snapshot(as_bytes(out));
+        const auto* decoded_model = std::get_if<write_model>(&decoded);
+        return decoded_model != nullptr && *decoded_model == model;
+      }(),
+      "snapshot of the model at sequence {} does not decode to it", model.last_sequence);
+  return out;
+}
+
+std::variant<write_model, snapshot_error> decode_snapshot(std::span<const std::uint8_t> bytes) {
+  auto framed = unframe_snapshot(bytes, snapshot_magic, snapshot_format_version);
+  if (auto* error = std::get_if<snapshot_error>(&framed)) return std::move(*error);
+  const auto body = std::get<std::span<const std::uint8_t>>(framed);
 
   result decoded{std::in_place_type<write_model>};
   write_model& model = std::get<write_model>(decoded);
-  events::binary_reader reader(bytes.subspan(snapshot_header_bytes, body_available));
+  events::binary_reader reader(body);
   if (!reader.read(model)) return snapshot_error{"body: " + reader.error()};
   if (reader.remaining() != 0) {
     return snapshot_error{

@@ -69,6 +69,14 @@ struct snapshot_error {
   std::string reason;
 };
 
+// The framing every snapshot kind shares (write model, views): magic (8 bytes) | version |
+// body length | body | SHA-256 of all before it.
+[[nodiscard]] std::string frame_snapshot(std::string_view magic, std::uint32_t version,
+                                         std::string_view body);
+// The body of a framed snapshot after checking magic, version, length and checksum.
+[[nodiscard]] std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
+    std::span<const std::uint8_t> bytes, std::string_view magic, std::uint32_t version);
+
 // Verifies, in order: magic, format version, body length, checksum, then decodes every field
 // (bounds, bools, enum ranges, key order) and checks the model's own invariants (record keys
 // match record ids, stock and points non-negative, line quantities consistent, unique index

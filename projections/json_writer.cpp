@@ -1,0 +1,320 @@
+#include "projections/json_writer.h"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+#include "engine/verify.h"
+#include "events/assert.h"
+#include "events/money.h"
+
+namespace ledger::projections {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// How a byte is written inside a JSON string.
+enum class byte_class : std::uint8_t {
+  plain,    // printable ASCII other than '"' and '\\': copied
+  escaped,  // '"', '\\' and control characters: an escape sequence
+  lead,     // 0x80 and above: copied when it starts a well-formed UTF-8 sequence
+};
+
+constexpr std::array<byte_class, 256> kByteClasses = [] {
+  std::array<byte_class, 256> classes{};
+  for (std::size_t b = 0; b < classes.size(); ++b) {
+    if (b < 0x20 || b == '"' || b == '\\') {
+      classes[b] = byte_class::escaped;
+    } else if (b >= 0x80) {
+      classes[b] = byte_class::lead;
+    } else {
+      classes[b] = byte_class::plain;
+    }
+  }
+  return classes;
+}();
+
+constexpr bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+// Length of the well-formed UTF-8 sequence starting at text[at] (a byte >= 0x80), or 0 when it
+// is not one. The second-byte ranges follow Unicode Table 3-7 (Well-Formed UTF-8 Byte
+// Sequences); they exclude overlong forms, surrogates and code points above U+10FFFF.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  const std::size_t available = text.size() - at;
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;  // overlong below U+0800
+    if (lead == 0xED) second_max = 0x9F;  // surrogates U+D800..U+DFFF
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;  // overlong below U+10000
+    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;  // continuation byte, 0xC0, 0xC1 (overlong ASCII), 0xF5..0xFF
+  }
+  if (available < length) return 0;
+  if (byte(1) < second_min || byte(1) > second_max) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (!is_continuation(byte(i))) return 0;
+  }
+  return length;
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    default: break;
+  }
+  LEDGER_ASSERT(c < 0x20, "byte {} needs no escape", c);
+  constexpr std::string_view hex = "0123456789abcdef";
+  const char sequence[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+  out.append(sequence, sizeof sequence);
+}
+
+void append_integer(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+  LEDGER_ASSERT(error == std::errc{}, "int64 does not fit in 24 characters");
+  out.append(digits, end);
+}
+
+// Text that needs no escaping (decimals, ISO times) between quotes.
+void append_quoted_plain(std::string& out, std::string_view text) {
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view utf8) {
+  out += '"';
+  // Runs of bytes that are copied unchanged are appended in one piece.
+  std::size_t run_start = 0;
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    const byte_class kind = kByteClasses[c];
+    if (kind == byte_class::plain) {
+      ++i;
+      continue;
+    }
+    if (kind == byte_class::lead) {
+      const std::size_t length = utf8_sequence_length(utf8, i);
+      if (length != 0) {
+        i += length;
+        continue;
+      }
+    }
+    out.append(utf8.data() + run_start, i - run_start);
+    if (kind == byte_class::escaped) {
+      append_escape(out, c);
+    } else {
+      out += kReplacement;
+    }
+    ++i;
+    run_start = i;
+  }
+  out.append(utf8.data() + run_start, utf8.size() - run_start);
+  out += '"';
+}
+
+std::string json_string(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size() + 2);
+  append_json_string(out, utf8);
+  return out;
+}
+
+// --- Structure.
+
+void json_writer::begin_value() {
+  if (scopes_.empty()) {
+    LEDGER_ASSERT(!root_written_, "a second root value after: {}", out_);
+    root_written_ = true;
+    return;
+  }
+  scope& inner = scopes_.back();
+  if (inner.kind == scope_kind::object) {
+    LEDGER_ASSERT(key_pending_, "a value inside an object needs a key first, after: {}", out_);
+    key_pending_ = false;
+    return;
+  }
+  if (!inner.empty) out_ += ',';
+  inner.empty = false;
+}
+
+void json_writer::end_scope(scope_kind kind, char closer) {
+  LEDGER_ASSERT(!scopes_.empty(), "'{}' without an open scope, after: {}", closer, out_);
+  LEDGER_ASSERT(scopes_.back().kind == kind, "'{}' does not close the open scope, after: {}",
+                closer, out_);
+  LEDGER_ASSERT(!key_pending_, "key without a value before '{}', after: {}", closer, out_);
+  scopes_.pop_back();
+  out_ += closer;
+}
+
+json_writer& json_writer::begin_object() {
+  begin_value();
+  out_ += '{';
+  scopes_.push_back({scope_kind::object, true});
+  return *this;
+}
+
+json_writer& json_writer::end_object() {
+  end_scope(scope_kind::object, '}');
+  return *this;
+}
+
+json_writer& json_writer::begin_array() {
+  begin_value();
+  out_ += '[';
+  scopes_.push_back({scope_kind::array, true});
+  return *this;
+}
+
+json_writer& json_writer::end_array() {
+  end_scope(scope_kind::array, ']');
+  return *this;
+}
+
+json_writer& json_writer::key(std::string_view name) {
+  LEDGER_ASSERT(!scopes_.empty() && scopes_.back().kind == scope_kind::object,
+                "key \"{}\" outside an object", name);
+  LEDGER_ASSERT(!key_pending_, "key \"{}\" right after another key, after: {}", name, out_);
+  scope& inner = scopes_.back();
+  if (!inner.empty) out_ += ',';
+  inner.empty = false;
+  append_json_string(out_, name);
+  out_ += ':';
+  key_pending_ = true;
+  return *this;
+}
+
+// --- Values.
+
+json_writer& json_writer::string(std::string_view utf8) {
+  begin_value();
+  append_json_string(out_, utf8);
+  return *this;
+}
+
+json_writer& json_writer::optional_string(std::string_view utf8) {
+  return utf8.empty() ? null() : string(utf8);
+}
+
+json_writer& json_writer::null() {
+  begin_value();
+  out_ += "null";
+  return *this;
+}
+
+json_writer& json_writer::boolean(bool value) {
+  begin_value();
+  out_ += value ? std::string_view("true") : std::string_view("false");
+  return *this;
+}
+
+json_writer& json_writer::integer(std::int64_t value) {
+  begin_value();
+  append_integer(out_, value);
+  return *this;
+}
+
+json_writer& json_writer::money_string(std::int64_t minor) {
+  begin_value();
+  append_quoted_plain(out_, money::format_decimal(minor));
+  return *this;
+}
+
+json_writer& json_writer::money_number(std::int64_t minor) {
+  begin_value();
+  out_ += money::format_decimal(minor);
+  return *this;
+}
+
+json_writer& json_writer::time(std::int64_t us) {
+  begin_value();
+  append_quoted_plain(out_, engine::iso_time(us));
+  return *this;
+}
+
+json_writer& json_writer::optional_time(std::int64_t us) { return us == 0 ? null() : time(us); }
+
+json_writer& json_writer::raw(std::string_view json_value) {
+  LEDGER_ASSERT(!json_value.empty(), "raw JSON value is empty, after: {}", out_);
+  begin_value();
+  out_ += json_value;
+  return *this;
+}
+
+// --- Members.
+
+json_writer& json_writer::string_field(std::string_view name, std::string_view utf8) {
+  return key(name).string(utf8);
+}
+
+json_writer& json_writer::optional_string_field(std::string_view name, std::string_view utf8) {
+  return key(name).optional_string(utf8);
+}
+
+json_writer& json_writer::null_field(std::string_view name) { return key(name).null(); }
+
+json_writer& json_writer::boolean_field(std::string_view name, bool value) {
+  return key(name).boolean(value);
+}
+
+json_writer& json_writer::integer_field(std::string_view name, std::int64_t value) {
+  return key(name).integer(value);
+}
+
+json_writer& json_writer::money_string_field(std::string_view name, std::int64_t minor) {
+  return key(name).money_string(minor);
+}
+
+json_writer& json_writer::money_number_field(std::string_view name, std::int64_t minor) {
+  return key(name).money_number(minor);
+}
+
+json_writer& json_writer::time_field(std::string_view name, std::int64_t us) {
+  return key(name).time(us);
+}
+
+json_writer& json_writer::optional_time_field(std::string_view name, std::int64_t us) {
+  return key(name).optional_time(us);
+}
+
+json_writer& json_writer::raw_field(std::string_view name, std::string_view json_value) {
+  return key(name).raw(json_value);
+}
+
+// --- Output.
+
+std::string json_writer::take() {
+  LEDGER_ASSERT(complete(), "take() of an unfinished document: {}", out_);
+  std::string text = std::move(out_);
+  clear();
+  return text;
+}
+
+void json_writer::clear() {
+  out_.clear();
+  scopes_.clear();
+  key_pending_ = false;
+  root_written_ = false;
+}
+
+}  // namespace ledger::projections
