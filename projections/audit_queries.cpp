@@ -131,10 +131,11 @@ entry_range time_window(const audit_view& audit, std::optional<std::int64_t> sta
   const std::int64_t start = start_us.value_or(std::numeric_limits<std::int64_t>::min());
   const std::int64_t end = end_us.value_or(std::numeric_limits<std::int64_t>::max());
   if (end < start) return {};
-  const auto lo = std::lower_bound(entries.begin(), entries.end(), start,
-                                   [](const audit_entry& e, std::int64_t t) { return e.at_us < t; });
-  const auto hi = std::upper_bound(lo, entries.end(), end,
-                                   [](std::int64_t t, const audit_entry& e) { return t < e.at_us; });
+  const auto lo =
+      std::lower_bound(entries.begin(), entries.end(), start,
+                       [](const audit_entry& e, std::int64_t t) { return e.at_us < t; });
+  const auto hi = std::upper_bound(
+      lo, entries.end(), end, [](std::int64_t t, const audit_entry& e) { return t < e.at_us; });
   return {static_cast<std::size_t>(lo - entries.begin()),
           static_cast<std::size_t>(hi - entries.begin())};
 }
@@ -148,8 +149,8 @@ enum class selection : std::uint8_t {
 
 // Paged<item> of the entries of `range` that `matches`, newest first, plus "sequence".
 template <class Match>
-std::string audit_page(const view_state& state, entry_range range, selection chosen,
-                       Match matches, page_request page, with_email email) {
+std::string audit_page(const view_state& state, entry_range range, selection chosen, Match matches,
+                       page_request page, with_email email) {
   const std::int64_t limit = std::min(page.limit, audit_limit_max);
   const std::int64_t offset = page_offset(page.page, limit);
   const auto& entries = state.audit.entries;
@@ -205,9 +206,9 @@ std::string audit_list(const view_state& state, const caller& who, const audit_f
   const bool manager = scoped_manager(who);
   const entry_range range = time_window(state.audit, filters.start_us, filters.end_us);
   const bool filtered = filters.user || filters.entity || filters.action || filters.branch;
-  const selection chosen = filters.matches_nothing     ? selection::none
-                           : (filtered || manager)     ? selection::some
-                                                       : selection::every;
+  const selection chosen = filters.matches_nothing ? selection::none
+                           : (filtered || manager) ? selection::some
+                                                   : selection::every;
   const auto matches = [&](const audit_entry& e) {
     if (filters.user && e.user != *filters.user) return false;
     if (filters.entity && e.entity != *filters.entity) return false;

@@ -41,7 +41,7 @@ namespace ledger::projections {
 
 // GET /api/audit filters (contract 11.2); every one optional, all must hold.
 struct audit_filters {
-  std::optional<user_id> user;          // userId: the acting user
+  std::optional<user_id> user;  // userId: the acting user
   std::optional<audit_entity> entity;
   std::optional<audit_action> action;
   std::optional<std::int64_t> start_us;  // createdAt >= start_us

@@ -99,6 +99,14 @@ void fold_catalog(catalog_view& catalog, const event_record& e) {
   touched_rows(catalog, *e.body, keys);
   for (const auto& key : keys) add(catalog.inventory[key.branch], contribution(catalog, key), -1);
 
+  // A respelled name can keep its folded key yet move in the order (ties go by name bytes).
+  const bool renamed = std::visit(
+      overloaded{[&](const events::product_updated& p) {
+                   const auto* product = catalog.model.find(product_id{p.product_id});
+                   return product == nullptr || product->name != p.name;
+                 },
+                 [](const auto&) { return false; }},
+      *e.body);
   const bool was_active = std::visit(
       overloaded{[&](const events::product_activation_changed& p) {
                    const auto* product = catalog.model.find(product_id{p.product_id});
@@ -121,12 +129,9 @@ void fold_catalog(catalog_view& catalog, const event_record& e) {
             catalog.search_order_dirty = true;
           },
           [&](const events::product_updated& p) {
-            auto& folded = catalog.folded_names[product_id{p.product_id}];
-            std::string refolded = fold_for_search(p.name);
-            if (refolded != folded) {
-              folded = std::move(refolded);
-              catalog.search_order_dirty = true;
-            }
+            if (!renamed) return;
+            catalog.folded_names[product_id{p.product_id}] = fold_for_search(p.name);
+            catalog.search_order_dirty = true;
           },
           [&](const events::product_activation_changed& p) {
             if (p.is_active != was_active) catalog.active_products += p.is_active ? 1 : -1;

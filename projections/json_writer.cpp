@@ -1,5 +1,6 @@
 #include "projections/json_writer.h"
 
+
 #include <array>
 #include <charconv>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "engine/verify.h"
 #include "events/assert.h"
 #include "events/money.h"
+#include "projections/utf8.h"
 
 namespace ledger::projections {
 
@@ -34,39 +36,6 @@ constexpr std::array<byte_class, 256> kByteClasses = [] {
   }
   return classes;
 }();
-
-constexpr bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence starting at text[at] (a byte >= 0x80), or 0 when it
-// is not one. The second-byte ranges follow Unicode Table 3-7 (Well-Formed UTF-8 Byte
-// Sequences); they exclude overlong forms, surrogates and code points above U+10FFFF.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const std::size_t available = text.size() - at;
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) second_min = 0xA0;  // overlong below U+0800
-    if (lead == 0xED) second_max = 0x9F;  // surrogates U+D800..U+DFFF
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) second_min = 0x90;  // overlong below U+10000
-    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;  // continuation byte, 0xC0, 0xC1 (overlong ASCII), 0xF5..0xFF
-  }
-  if (available < length) return 0;
-  if (byte(1) < second_min || byte(1) > second_max) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (!is_continuation(byte(i))) return 0;
-  }
-  return length;
-}
 
 void append_escape(std::string& out, unsigned char c) {
   switch (c) {
@@ -114,7 +83,7 @@ void append_json_string(std::string& out, std::string_view utf8) {
       continue;
     }
     if (kind == byte_class::lead) {
-      const std::size_t length = utf8_sequence_length(utf8, i);
+      const std::size_t length = decode_utf8(utf8, i).length;
       if (length != 0) {
         i += length;
         continue;

@@ -1,13 +1,13 @@
 // report_queries: contract section 10 from the views. See report_queries.h for the rules.
 #include "projections/report_queries.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <numeric>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "events/assert.h"
 #include "events/money.h"
@@ -38,12 +38,11 @@ template <class Rows, class TimeOf>
 row_range window(const Rows& rows, std::int64_t start_us, std::int64_t end_us, TimeOf time_of) {
   if (end_us < start_us) return {};
   const auto begin = rows.begin();
-  const auto lo = std::lower_bound(begin, rows.end(), start_us, [&](const auto& row, std::int64_t t) {
-    return time_of(row) < t;
-  });
-  const auto hi = std::upper_bound(lo, rows.end(), end_us, [&](std::int64_t t, const auto& row) {
-    return t < time_of(row);
-  });
+  const auto lo =
+      std::lower_bound(begin, rows.end(), start_us,
+                       [&](const auto& row, std::int64_t t) { return time_of(row) < t; });
+  const auto hi = std::upper_bound(
+      lo, rows.end(), end_us, [&](std::int64_t t, const auto& row) { return t < time_of(row); });
   return {static_cast<std::size_t>(lo - begin), static_cast<std::size_t>(hi - begin)};
 }
 
@@ -177,7 +176,9 @@ day_totals completed_on(const view_state& state, scope_t scope, std::int64_t day
   if (scope) {
     add(*scope);
   } else {
-    for (const auto& [id, branch] : state.catalog.model.branches) add(id);
+    // The branches with sales, from the sales section itself (the catalog may be at another
+    // checkpoint while a section is rebuilt).
+    for (const auto& [branch, count] : state.sales.sales_by_branch) add(branch);
   }
   return sum;
 }
@@ -485,8 +486,8 @@ std::string inventory_valuation(const view_state& state, const caller& who, page
       quantity_total += quantity;
       cost_total += cost;
       retail_total += retail;
-      const auto [slot, inserted] =
-          category_slot.try_emplace(product.category, static_cast<std::uint32_t>(categories.size()));
+      const auto [slot, inserted] = category_slot.try_emplace(
+          product.category, static_cast<std::uint32_t>(categories.size()));
       if (inserted) {
         categories.emplace_back();
         categories.back().name = category_name(state, product.category);
@@ -596,10 +597,9 @@ std::string profit(const view_state& state, const caller& who, std::int64_t star
   for_returns_in(sales, scope, start_us, end_us, [&](const return_view& ret, const sale_view&) {
     day_of(ret.created_at_us).net.add(ret);
   });
-  for_cancellations_in(sales, scope, start_us, end_us,
-                       [&](const cancellation_view& c, const sale_view&) {
-                         day_of(c.at_us).net.add(c);
-                       });
+  for_cancellations_in(
+      sales, scope, start_us, end_us,
+      [&](const cancellation_view& c, const sale_view&) { day_of(c.at_us).net.add(c); });
   std::sort(days.begin(), days.end(),
             [](const profit_day& a, const profit_day& b) { return a.day < b.day; });
 
@@ -683,8 +683,8 @@ struct cashier_row {
 
 }  // namespace
 
-std::string cashier_performance(const view_state& state, const caller& who,
-                                std::int64_t start_us, std::int64_t end_us) {
+std::string cashier_performance(const view_state& state, const caller& who, std::int64_t start_us,
+                                std::int64_t end_us) {
   const scope_t scope = report_scope(who);
   const sales_view& sales = state.sales;
   const engine::write_model& model = state.catalog.model;
@@ -700,9 +700,14 @@ std::string cashier_performance(const view_state& state, const caller& who,
   std::vector<cashier_row> rows;
   engine::flat_map<cashier_key, std::uint32_t, cashier_key_hash> row_slot;
   const auto row_of = [&](const sale_view& sale) -> cashier_row& {
-    const auto name = name_slot.find(sale.branch);
-    LEDGER_ASSERT(name != name_slot.end(), "sale {} at unknown branch {}", sale.id.value,
-                  sale.branch.value);
+    // A branch the catalog does not know (yet) is shown with an empty name.
+    auto name = name_slot.find(sale.branch);
+    if (name == name_slot.end()) {
+      const auto empty = std::find(names.begin(), names.end(), std::string_view{});
+      const auto slot = static_cast<std::uint32_t>(empty - names.begin());
+      if (empty == names.end()) names.emplace_back();
+      name = name_slot.emplace(sale.branch, slot).first;
+    }
     const cashier_key key{sale.cashier, name->second};
     const auto [it, inserted] = row_slot.try_emplace(key, static_cast<std::uint32_t>(rows.size()));
     if (inserted) {
@@ -725,10 +730,9 @@ std::string cashier_performance(const view_state& state, const caller& who,
   }
   for_returns_in(sales, scope, start_us, end_us,
                  [&](const return_view& ret, const sale_view& sale) { row_of(sale).net.add(ret); });
-  for_cancellations_in(sales, scope, start_us, end_us,
-                       [&](const cancellation_view& c, const sale_view& sale) {
-                         row_of(sale).net.add(c);
-                       });
+  for_cancellations_in(
+      sales, scope, start_us, end_us,
+      [&](const cancellation_view& c, const sale_view& sale) { row_of(sale).net.add(c); });
 
   std::vector<const cashier_row*> listed;
   for (const cashier_row& row : rows) {
@@ -819,7 +823,10 @@ std::string dashboard(const view_state& state, std::optional<branch_id> scope,
       .integer_field("lowStockCount", inventory.low_stock_rows)
       .integer_field("totalProducts", any_branch ? state.catalog.active_products : 0)
       .end_object();
-  json.key("operations").begin_object().integer_field("activeCashiers", active_cashiers).end_object();
+  json.key("operations")
+      .begin_object()
+      .integer_field("activeCashiers", active_cashiers)
+      .end_object();
   json.key("recentSales").begin_array();
   std::size_t listed = 0;
   for (auto it = state.sales.sales.rbegin();
@@ -829,7 +836,10 @@ std::string dashboard(const view_state& state, std::optional<branch_id> scope,
     ++listed;
     json.begin_object();
     write_sale_row(json, state, sale);
-    json.key("cashier").begin_object().string_field("fullName", user_name(state, sale.cashier)).end_object();
+    json.key("cashier")
+        .begin_object()
+        .string_field("fullName", user_name(state, sale.cashier))
+        .end_object();
     json.integer_field("totalQuantity", sale.total_quantity);
     json.end_object();
   }

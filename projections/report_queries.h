@@ -61,8 +61,8 @@ namespace ledger::projections {
 // the per-day totals) + net figures, paymentBreakdown (per method, in enum order), a page of the
 // day's COMPLETED sales newest first (SaleRow + items, payments, cashier, branch) and
 // pagination {page, limit, total = totalInvoices}. No limit cap.
-[[nodiscard]] std::string daily_sales(const view_state& state, const caller& who,
-                                      std::int64_t day, page_request page);
+[[nodiscard]] std::string daily_sales(const view_state& state, const caller& who, std::int64_t day,
+                                      page_request page);
 
 // GET /api/reports/product-sales (10.2): one row per ACTIVE product (zero sellers included)
 // over the COMPLETED sales created in [start_us, end_us]. topSelling: totalQty descending;
@@ -87,8 +87,8 @@ struct period_text {
 // GET /api/reports/profit (10.4): COMPLETED sales in [start_us, end_us] grouped by UTC date,
 // ascending, with margin strings ("25.93%", "0%" when revenue is 0), plus net figures per row
 // and in the summary.
-[[nodiscard]] std::string profit(const view_state& state, const caller& who,
-                                 std::int64_t start_us, std::int64_t end_us, period_text period);
+[[nodiscard]] std::string profit(const view_state& state, const caller& who, std::int64_t start_us,
+                                 std::int64_t end_us, period_text period);
 
 // GET /api/reports/cashier-performance (10.5): one row per (cashier, branch name) with
 // COMPLETED sales in [start_us, end_us], totalRevenue descending (ties: cashier name, branch

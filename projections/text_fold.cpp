@@ -1,5 +1,7 @@
 #include "projections/text_fold.h"
 
+#include "projections/utf8.h"
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -110,49 +112,6 @@ constexpr fold_group kGroups[] = {
   {"ẎẏẙỲỳỴỵỶỷỸỹ", "y"},
   {"ẐẑẒẓẔẕ", "z"},
 };
-
-struct utf8_char {
-  char32_t code_point;
-  std::size_t length;  // 0: not a well-formed UTF-8 sequence
-};
-
-constexpr bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
-
-// Decodes the well-formed UTF-8 sequence starting at text[at] (a byte >= 0x80). The second-byte
-// ranges follow Unicode Table 3-7, so overlong forms, surrogates and code points above
-// U+10FFFF are not well-formed.
-constexpr utf8_char decode_utf8(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const std::size_t available = text.size() - at;
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  char32_t code_point = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    code_point = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    code_point = lead & 0x0F;
-    if (lead == 0xE0) second_min = 0xA0;  // overlong below U+0800
-    if (lead == 0xED) second_max = 0x9F;  // surrogates U+D800..U+DFFF
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    code_point = lead & 0x07;
-    if (lead == 0xF0) second_min = 0x90;  // overlong below U+10000
-    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-  } else {
-    return {0, 0};
-  }
-  if (available < length) return {0, 0};
-  if (byte(1) < second_min || byte(1) > second_max) return {0, 0};
-  for (std::size_t i = 1; i < length; ++i) {
-    if (!is_continuation(byte(i))) return {0, 0};
-    code_point = (code_point << 6) | (byte(i) & 0x3F);
-  }
-  return {code_point, length};
-}
 
 // What one table slot folds to: first == 0 means "no folding, keep the bytes".
 struct folding {

@@ -50,9 +50,16 @@ struct spec_world {
 // Tests may name the world either way.
 using standard_world = spec_world;
 
+// One applied event with its envelope header (the log the read-side tests fold into views).
+struct logged_event {
+  events::envelope_header header;
+  events::event body;
+};
+
 class ledger_spec {
  public:
   write_model model;
+  std::vector<logged_event> log;  // every applied event, in order
   std::int64_t now_us = spec_epoch_us;
   user_id admin;
 
@@ -81,7 +88,9 @@ class ledger_spec {
   decision run(user_id actor, const command& c) {
     decision d = when(actor, c);
     REQUIRE_MESSAGE(d.accepted(), name_of(c), ": ", (d.rejected ? d.rejected->message : ""));
+    actor_ = actor;
     apply(d);
+    actor_ = user_id{};
     return d;
   }
 
@@ -98,6 +107,8 @@ class ledger_spec {
   spec_world standard_world();
 
  private:
+  user_id actor_;  // the actor of the decision being applied by run() (0: the ledger)
+
   void apply_one(const events::event& e) {
     // Every event must survive the codec unchanged (pair check: encode, decode, compare).
     flatbuffers::FlatBufferBuilder builder;
@@ -105,6 +116,15 @@ class ledger_spec {
     const auto decoded = events::decode_payload(events::type_of(e), bytes);
     REQUIRE(decoded.has_value());
     CHECK(*decoded == e);
+    logged_event logged;
+    logged.header.sequence = model.last_sequence + 1;
+    logged.header.recorded_at_us = now_us;
+    logged.header.type = events::type_of(e);
+    if (const auto* user = model.find(actor_)) {
+      logged.header.actor = events::actor{user->id.value, user->role, user->branch.value};
+    }
+    logged.body = e;
+    log.push_back(std::move(logged));
     evolve(model, e, event_context{model.last_sequence + 1, now_us, {}});
     now_us += 1000;
   }
