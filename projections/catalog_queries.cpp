@@ -30,31 +30,6 @@ constexpr std::size_t customer_sales_by_id = 10;
 std::string_view role_name(user_role role) { return events::wire::EnumNameuser_role(role); }
 
 // The UUID of `entity`, or null when it is 0 (a nullable reference column).
-template <class Tag>
-void optional_uuid_field(json_writer& json, const view_state& state, std::string_view name,
-                         entity_kind kind, id<Tag> entity) {
-  json.key(name);
-  if (entity) {
-    json.string(state.uuid(kind, entity));
-  } else {
-    json.null();
-  }
-}
-
-// {id, name, code} of a user's branch, or null.
-void branch_reference(json_writer& json, const view_state& state, branch_id branch) {
-  const branch_record* record = branch ? state.catalog.model.find(branch) : nullptr;
-  if (record == nullptr) {
-    json.null();
-    return;
-  }
-  json.begin_object()
-      .string_field("id", state.uuid(entity_kind::branch, record->id))
-      .string_field("name", record->name)
-      .string_field("code", record->code)
-      .end_object();
-}
-
 // ASCII case-insensitive substring test; `needle_lower` is already lowered (ascii_lower).
 bool contains_ascii_ci(std::string_view haystack, std::string_view needle_lower) {
   if (needle_lower.empty()) return true;
@@ -137,7 +112,7 @@ void write_user_item(json_writer& json, const view_state& state, const user_reco
       .string_field("role", role_name(user.role));
   optional_uuid_field(json, state, "branchId", entity_kind::branch, user.branch);
   json.key("branch");
-  branch_reference(json, state, user.branch);
+  branch_ref(json, state, user.branch, branch_members::id_name_code);
   json.boolean_field("isActive", user.is_active)
       .optional_time_field("lastLoginAt", user.last_login_at_us)
       .time_field("createdAt", user.created_at_us);
@@ -292,6 +267,23 @@ void write_page_fields(json_writer& json, std::int64_t total, std::int64_t page,
 }
 
 // ------------------------------------------------------------------ row writers
+
+void branch_ref(json_writer& json, const view_state& state, branch_id id, branch_members members) {
+  const auto* branch = id ? state.catalog.model.find(id) : nullptr;
+  if (branch == nullptr) {
+    json.null();
+    return;
+  }
+  json.begin_object()
+      .string_field("id", state.uuid(entity_kind::branch, branch->id))
+      .string_field("name", branch->name);
+  if (members != branch_members::id_name) json.string_field("code", branch->code);
+  if (members == branch_members::id_name_code_full) {
+    json.optional_string_field("address", branch->address);
+    json.optional_string_field("phone", branch->phone);
+  }
+  json.end_object();
+}
 
 void write_user_safe(json_writer& json, const view_state& state, const user_record& user) {
   json.string_field("id", state.uuid(entity_kind::user, user.id))
@@ -475,7 +467,7 @@ query_result profile_json(const view_state& state, const caller& who) {
       .string_field("role", role_name(user->role));
   optional_uuid_field(json, state, "branchId", entity_kind::branch, user->branch);
   json.key("branch");
-  branch_reference(json, state, user->branch);
+  branch_ref(json, state, user->branch, branch_members::id_name_code);
   json.optional_time_field("lastLoginAt", user->last_login_at_us)
       .time_field("createdAt", user->created_at_us)
       .end_object();

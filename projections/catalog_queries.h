@@ -64,6 +64,28 @@ void write_page_fields(json_writer& json, std::int64_t total, std::int64_t page,
 
 // UserSafe, every column: id, email, fullName, phone, role, branchId, isActive, lastLoginAt,
 // createdAt, updatedAt. (Endpoints that show a subset write their members themselves.)
+// "name": the entity's UUID, or null when the id is 0 (optional references).
+template <class Tag>
+void optional_uuid_field(json_writer& json, const view_state& state, std::string_view name,
+                         entity_kind kind, id<Tag> entity) {
+  json.key(name);
+  if (entity) {
+    json.string(state.uuid(kind, entity));
+  } else {
+    json.null();
+  }
+}
+
+// Which members of a branch an embedded reference carries (each route names its own subset).
+enum class branch_members : std::uint8_t {
+  id_name,            // { id, name }
+  id_name_code,       // { id, name, code }
+  id_name_code_full,  // { id, name, code, address, phone }
+};
+
+// An embedded branch reference (a value, not a field), or null for no/unknown branch.
+void branch_ref(json_writer& json, const view_state& state, branch_id id, branch_members members);
+
 void write_user_safe(json_writer& json, const view_state& state, const engine::user_record& user);
 void write_branch_row(json_writer& json, const view_state& state,
                       const engine::branch_record& branch);

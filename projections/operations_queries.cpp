@@ -83,16 +83,6 @@ std::int64_t emit_matching_backwards(std::size_t size, page_window window,
 
 // ------------------------------------------------------------------ small embedded objects
 
-template <class Tag>
-void id_or_null_field(json_writer& json, const view_state& state, std::string_view name,
-                      entity_kind kind, id<Tag> value) {
-  if (value) {
-    json.string_field(name, state.uuid(kind, value));
-  } else {
-    json.null_field(name);
-  }
-}
-
 // { "id", "fullName" } or null.
 void user_ref(json_writer& json, const view_state& state, user_id id) {
   const auto* user = state.catalog.model.find(id);
@@ -118,30 +108,6 @@ void customer_ref(json_writer& json, const view_state& state, customer_id id) {
       .string_field("name", customer->name)
       .string_field("phone", customer->phone)
       .end_object();
-}
-
-// Which members of a branch an embedded reference carries.
-enum class branch_members : std::uint8_t {
-  id_name,            // { id, name }
-  id_name_code,       // { id, name, code }
-  id_name_code_full,  // { id, name, code, address, phone }
-};
-
-void branch_ref(json_writer& json, const view_state& state, branch_id id, branch_members members) {
-  const auto* branch = state.catalog.model.find(id);
-  if (branch == nullptr) {
-    json.null();
-    return;
-  }
-  json.begin_object()
-      .string_field("id", state.uuid(entity_kind::branch, branch->id))
-      .string_field("name", branch->name);
-  if (members != branch_members::id_name) json.string_field("code", branch->code);
-  if (members == branch_members::id_name_code_full) {
-    json.optional_string_field("address", branch->address);
-    json.optional_string_field("phone", branch->phone);
-  }
-  json.end_object();
 }
 
 // Which members of a product an embedded reference carries (each route names its own subset).
@@ -261,7 +227,7 @@ void write_transaction(json_writer& json, const view_state& state, const movemen
   movement_texts(json, state, m);
   json.string_field("productId", state.uuid(entity_kind::product, m.product))
       .string_field("branchId", state.uuid(entity_kind::branch, m.branch));
-  id_or_null_field(json, state, "userId", entity_kind::user, m.user);
+  optional_uuid_field(json, state, "userId", entity_kind::user, m.user);
   json.time_field("createdAt", m.at_us);
   json.key("product");
   product_ref(json, state, m.product, product_members::id_sku_name_unit);
@@ -660,7 +626,7 @@ query_result cart_view_json(const view_state& state, cart_id id) {
       .boolean_field("isActive", true)  // the model keeps active carts only
       .string_field("branchId", state.uuid(entity_kind::branch, cart->branch))
       .string_field("cashierId", state.uuid(entity_kind::user, cart->cashier));
-  id_or_null_field(json, state, "customerId", entity_kind::customer, cart->customer);
+  optional_uuid_field(json, state, "customerId", entity_kind::customer, cart->customer);
   json.time_field("createdAt", cart->created_at_us).time_field("updatedAt", cart->updated_at_us);
 
   std::vector<money::taxed_amount> taxed;

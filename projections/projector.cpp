@@ -250,10 +250,11 @@ void projector::push_due_dashboards(bool force) {
     std::shared_lock lock(state_mutex_);
     for (auto& [scope, s] : scopes_) {
       if (!s.dirty) continue;
-      if (!force && now - s.last_push < options_.dashboard_interval) continue;
+      if (!force && s.pushed && now - s.last_push < options_.dashboard_interval) continue;
       updates.push_back(dashboard_update{scope, state_.applied(),
                                          options_.render_dashboard(state_, scope, now_us())});
       s.dirty = false;
+      s.pushed = true;
       s.last_push = now;
     }
   }

@@ -92,7 +92,9 @@ class projector {
   void attach(engine::command_processor& processor);
   // Start-up step 3.
   void start();
-  // Folds what is queued, takes a view snapshot, joins the thread. Idempotent.
+  // Folds what is queued, takes a view snapshot, joins the thread. Idempotent. Stop the writer
+  // first: it answers callers before it publishes their batch, so a batch acknowledged just
+  // before stop() may not be queued yet (wait_for(its sequence) first when it must be in).
   void stop();
 
   // Dashboard subscribers get every update on the projector thread (keep them short).
@@ -141,6 +143,7 @@ class projector {
   std::vector<std::function<void(const dashboard_update&)>> dashboard_subscribers_;
   struct scope_state {
     bool dirty = false;
+    bool pushed = false;  // the first push of a scope is never held back
     std::chrono::steady_clock::time_point last_push{};
   };
   std::vector<std::pair<std::optional<branch_id>, scope_state>> scopes_;  // projector thread

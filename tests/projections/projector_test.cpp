@@ -442,12 +442,18 @@ TEST_SUITE("projections/projector") {
 
   TEST_CASE("projector: recover skips damaged, misfiled and future view snapshots") {
     projector_options options;
-    options.snapshot_every_events = 100;
+    options.snapshot_every_events = 0;  // only stop() snapshots: three at known points
     options.snapshots_kept = 10;
     live_ledger ledger(options);
     ledger.open();
-    build_history(ledger, 51, 300);
+    const spec_world world = build_history(ledger, 51, 100);
     ledger.close();
+    for (std::uint64_t seed : {52, 53}) {
+      ledger.open();
+      random_history more(seed, world, ledger.sink().model());
+      REQUIRE(more.run(ledger.sink(), 100) > 50);
+      ledger.close();
+    }
 
     std::uint64_t fallback = 0;
     {
@@ -541,7 +547,7 @@ TEST_SUITE("projections/projector") {
       return fmt::format("{} sales", count);
     };
     projector_options options;
-    options.dashboard_interval = 500ms;
+    options.dashboard_interval = 1h;
     options.render_dashboard = render;
     live_ledger ledger(options);
     ledger.open(views_mode::none);
@@ -563,23 +569,20 @@ TEST_SUITE("projections/projector") {
       REQUIRE(outcome.ok());
       head = outcome.last_sequence;
     }
-    // The coalesced updates with the final state arrive within the interval (bounded wait).
+    // The coalesced updates with the final state arrive at the latest on stop (forced push).
     const auto has_final = [&](std::optional<branch_id> scope) {
       std::lock_guard lock(feed.mutex);
       return std::any_of(feed.updates.begin(), feed.updates.end(), [&](const dashboard_update& u) {
         return u.scope == scope && u.sequence == head;
       });
     };
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while ((!has_final(std::nullopt) || !has_final(world.branch)) &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(10ms);
-    }
-    CHECK(has_final(std::nullopt));
-    CHECK(has_final(world.branch));
     const engine::event_store& store = ledger.store();
+    // A caller is answered before its batch is published: wait for the views to have it.
+    REQUIRE(ledger.views().wait_for(head, 20s));
     ledger.views().stop();  // the feed is complete after stop()
     const std::uint64_t pushed = ledger.views().metrics().dashboard_updates;
+    CHECK(has_final(std::nullopt));
+    CHECK(has_final(world.branch));
 
     std::lock_guard lock(feed.mutex);
     std::map<std::optional<branch_id>, std::vector<const dashboard_update*>> by_scope;
@@ -588,8 +591,10 @@ TEST_SUITE("projections/projector") {
     for (const auto& [scope, updates] : by_scope) {
       CAPTURE((scope ? scope->value : 0));
       REQUIRE_FALSE(updates.empty());
-      // Coalesced: far fewer pushes than the sales' batches that touched the scope.
-      CHECK(updates.size() < static_cast<std::size_t>(sales));
+      // Coalesced: with an interval longer than the test, a scope gets its first push at once
+      // and everything folded after it in one forced push on stop (if anything was left), so
+      // 60 sales give at most two pushes whatever the thread timing.
+      CHECK(updates.size() <= 2);
       std::uint64_t previous = 0;
       for (const dashboard_update* update : updates) {
         CAPTURE(update->sequence);
