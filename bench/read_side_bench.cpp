@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -132,32 +133,39 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("start-up (newest snapshots + the log's tail)\n");
+  std::printf("start-up (newest snapshots + the log's tail; views recovered beside the write model)\n");
   const auto open_start = steady::now();
   engine::ledger_options ledger_options;
   ledger_options.data_dir = o.data;
   ledger_options.start_writer = false;
+  std::unique_ptr<projector> recovered;
+  std::string views_error;
+  double views_seconds = 0;
+  ledger_options.recover_alongside = [&](engine::event_store& store) {
+    const auto views_start = steady::now();
+    recovered = std::make_unique<projector>(store, projector_options{});
+    if (!recovered->recover(views_error)) recovered.reset();
+    views_seconds = seconds_since(views_start);
+  };
   auto host = engine::ledger_host::open(ledger_options, error);
+  const double total_seconds = seconds_since(open_start);
   if (!host) {
     std::fprintf(stderr, "read_side_bench: %s\n", error.c_str());
     return 1;
   }
-  const double write_model_seconds = seconds_since(open_start);
-  const auto views_start = steady::now();
-  projector views(host->store(), projector_options{});
-  if (!views.recover(error)) {
-    std::fprintf(stderr, "read_side_bench: %s\n", error.c_str());
+  if (!recovered) {
+    std::fprintf(stderr, "read_side_bench: %s\n", views_error.c_str());
     return 1;
   }
-  const double views_seconds = seconds_since(views_start);
+  projector& views = *recovered;
   const auto m = views.metrics();
-  std::printf("  write model %.2f s (snapshot at %llu, %llu events replayed)\n",
-              write_model_seconds, static_cast<unsigned long long>(host->snapshot_at_start()),
+  std::printf("  write model (snapshot at %llu, %llu events replayed)\n",
+              static_cast<unsigned long long>(host->snapshot_at_start()),
               static_cast<unsigned long long>(host->replayed_at_start()));
   std::printf("  views       %.2f s (snapshot at %llu, %llu events folded)\n", views_seconds,
               static_cast<unsigned long long>(m.recovered_from_snapshot),
               static_cast<unsigned long long>(m.replayed_at_start));
-  std::printf("  total       %.2f s\n", write_model_seconds + views_seconds);
+  std::printf("  total       %.2f s (until both are ready)\n", total_seconds);
 
   views.read([&](const view_state& state) {
     if (state.sales.sales.empty()) {

@@ -1,7 +1,18 @@
 #include "engine/event_store.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <functional>
 
 #include "events/assert.h"
 
@@ -45,12 +56,6 @@ std::string idempotency_key(std::uint64_t actor, std::string_view command_id) {
   return key;
 }
 
-std::string snapshot_key(snapshot_kind kind, std::uint64_t sequence) {
-  std::string key(1, static_cast<char>(kind));
-  append_be(key, sequence);
-  return key;
-}
-
 std::string encode_idempotency_record(const idempotency_record& record) {
   std::string bytes(reinterpret_cast<const char*>(record.command_digest.data()),
                     record.command_digest.size());
@@ -89,6 +94,7 @@ std::unique_ptr<event_store> event_store::open(const store_options& options, std
 
   std::unique_ptr<event_store> store(new event_store());
   store->path_ = options.path;
+  store->snapshot_directory_ = options.path + "/snapshots";
   store->sync_writes_ = options.sync_writes;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status =
@@ -120,6 +126,10 @@ std::unique_ptr<event_store> event_store::open(const store_options& options, std
   } else if (version != std::to_string(store_format_version)) {
     error = "unsupported ledger format version " + version + " (this build reads " +
             std::to_string(store_format_version) + ")";
+    return nullptr;
+  }
+  if (const rocksdb::Status prepared = store->prepare_snapshot_directory(); !prepared.ok()) {
+    error = "cannot prepare the snapshot directory: " + prepared.ToString();
     return nullptr;
   }
   return store;
@@ -197,59 +207,152 @@ std::unique_ptr<rocksdb::Iterator> event_store::event_iterator() const {
       db_->NewIterator(rocksdb::ReadOptions(), events_family()));
 }
 
-rocksdb::Status event_store::put_snapshot(snapshot_kind kind, std::uint64_t sequence,
-                                          std::string_view bytes) {
-  rocksdb::WriteOptions options;
-  options.sync = true;  // a snapshot is either fully there or not at all (one atomic Put)
-  return db_->Put(options, snapshots_family(), snapshot_key(kind, sequence), bytes);
+namespace {
+
+constexpr std::string_view snapshot_suffix = ".snapshot";
+constexpr std::string_view temporary_suffix = ".tmp";
+constexpr std::size_t sequence_digits = 20;  // every u64 fits
+
+rocksdb::Status io_error(std::string_view what, const std::string& path) {
+  return rocksdb::Status::IOError(fmt::format("{} {}", what, path), std::strerror(errno));
 }
 
-std::vector<std::pair<std::uint64_t, std::string>> event_store::snapshots(snapshot_kind kind) const {
-  std::vector<std::pair<std::uint64_t, std::string>> found;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), snapshots_family()));
-  const std::string prefix(1, static_cast<char>(kind));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    if (key.size() != 9) continue;
-    found.emplace_back(read_be(key.substr(1)), it->value().ToString());
+// fsync of a directory, so a rename or an unlink in it survives a crash.
+rocksdb::Status sync_directory(const std::string& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", directory);
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) return io_error("cannot fsync", directory);
+  return rocksdb::Status::OK();
+}
+
+// "<kind>-<20 digits>.snapshot" -> sequence; anything else (temporary files, strangers) ->
+// nullopt.
+std::optional<std::uint64_t> snapshot_file_sequence(std::string_view name, snapshot_kind kind) {
+  if (name.size() != 2 + sequence_digits + snapshot_suffix.size()) return std::nullopt;
+  if (name[0] != static_cast<char>(kind) || name[1] != '-') return std::nullopt;
+  if (!name.ends_with(snapshot_suffix)) return std::nullopt;
+  std::uint64_t sequence = 0;
+  const char* first = name.data() + 2;
+  const auto [end, error] = std::from_chars(first, first + sequence_digits, sequence);
+  if (error != std::errc{} || end != first + sequence_digits) return std::nullopt;
+  return sequence;
+}
+
+}  // namespace
+
+std::string event_store::snapshot_path(snapshot_kind kind, std::uint64_t sequence) const {
+  return fmt::format("{}/{}-{:0{}}{}", snapshot_directory_, static_cast<char>(kind), sequence,
+                     sequence_digits, snapshot_suffix);
+}
+
+rocksdb::Status event_store::put_snapshot(snapshot_kind kind, std::uint64_t sequence,
+                                          std::string_view bytes) {
+  const std::string final_path = snapshot_path(kind, sequence);
+  const std::string temporary_path = final_path + std::string(temporary_suffix);
+  const int fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("cannot create", temporary_path);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const rocksdb::Status status = io_error("cannot write", temporary_path);
+      ::close(fd);
+      ::unlink(temporary_path.c_str());
+      return status;
+    }
+    written += static_cast<std::size_t>(n);
   }
-  std::reverse(found.begin(), found.end());
-  return found;
+  if (::fsync(fd) != 0) {
+    const rocksdb::Status status = io_error("cannot fsync", temporary_path);
+    ::close(fd);
+    ::unlink(temporary_path.c_str());
+    return status;
+  }
+  ::close(fd);
+  if (::rename(temporary_path.c_str(), final_path.c_str()) != 0) {
+    const rocksdb::Status status = io_error("cannot rename", temporary_path);
+    ::unlink(temporary_path.c_str());
+    return status;
+  }
+  return sync_directory(snapshot_directory_);
 }
 
 std::vector<std::uint64_t> event_store::snapshot_sequences(snapshot_kind kind) const {
   std::vector<std::uint64_t> found;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), snapshots_family()));
-  const std::string prefix(1, static_cast<char>(kind));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    if (key.size() == 9) found.push_back(read_be(key.substr(1)));
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(snapshot_directory_, error)) {
+    if (auto sequence = snapshot_file_sequence(entry.path().filename().native(), kind)) {
+      found.push_back(*sequence);
+    }
   }
-  std::reverse(found.begin(), found.end());
+  std::sort(found.begin(), found.end(), std::greater<>());
   return found;
 }
 
 std::optional<std::string> event_store::read_snapshot(snapshot_kind kind,
                                                       std::uint64_t sequence) const {
+  const std::string path = snapshot_path(kind, sequence);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
   std::string bytes;
-  const rocksdb::Status status =
-      db_->Get(rocksdb::ReadOptions(), snapshots_family(), snapshot_key(kind, sequence), &bytes);
-  if (!status.ok()) return std::nullopt;
+  bytes.resize(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // an error, or the file shrank under us: unreadable
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (done != bytes.size()) return std::nullopt;
   return bytes;
 }
 
 rocksdb::Status event_store::prune_snapshots(snapshot_kind kind, std::size_t keep) {
   const auto stored = snapshot_sequences(kind);
-  rocksdb::WriteBatch batch;
+  if (stored.size() <= keep) return rocksdb::Status::OK();
   for (std::size_t i = keep; i < stored.size(); ++i) {
-    const rocksdb::Status status =
-        batch.Delete(snapshots_family(), snapshot_key(kind, stored[i]));
-    if (!status.ok()) return status;
+    const std::string path = snapshot_path(kind, stored[i]);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("cannot delete", path);
   }
-  if (batch.Count() == 0) return rocksdb::Status::OK();
-  return db_->Write(rocksdb::WriteOptions(), &batch);
+  return sync_directory(snapshot_directory_);
+}
+
+// The snapshot directory exists, holds no half-written file, and the snapshots family holds
+// nothing (an older build kept snapshots there; they are dropped once, the views and the
+// write model then come back from the log).
+rocksdb::Status event_store::prepare_snapshot_directory() {
+  std::error_code error;
+  std::filesystem::create_directories(snapshot_directory_, error);
+  if (error) {
+    return rocksdb::Status::IOError("cannot create " + snapshot_directory_, error.message());
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(snapshot_directory_, error)) {
+    if (entry.path().filename().native().ends_with(temporary_suffix)) {
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), snapshots_family()));
+  it->SeekToFirst();
+  if (!it->Valid()) return it->status();
+  std::string first = it->key().ToString();
+  it->SeekToLast();
+  std::string last = it->key().ToString() + '\xff';
+  it.reset();
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status status = db_->DeleteRange(options, snapshots_family(), first, last);
+  if (!status.ok()) return status;
+  return db_->CompactRange(rocksdb::CompactRangeOptions(), snapshots_family(), nullptr, nullptr);
 }
 
 }  // namespace ledger::engine

@@ -6,8 +6,15 @@
 //   events        sequence, u64 big-endian                envelope bytes (events/envelope.h)
 //   idempotency   actor u64 BE | client command id bytes  idempotency_record (below)
 //   views         view prefix | view key                  projection rows (projections/)
-//   snapshots     kind u8 | sequence u64 BE               snapshot bytes (snapshots/)
+//   snapshots     (unused since store format 1 keeps snapshots as files; see below)
 //   meta          name                                    format version, chain head, ...
+//
+// Snapshots (write model 'W', views 'V') are files beside the RocksDB files, in
+// `<path>/snapshots/<kind>-<sequence, 20 digits>.snapshot`. A snapshot is a cache of a fold
+// of the log and is hundreds of megabytes on a year of history: as a RocksDB value it went
+// through the WAL, the memtable, LZ4 and block reads (and listing the family decompressed
+// every value). As a file it is written once (temporary name, fsync, rename, fsync of the
+// directory: it is either fully there or absent) and read with one read().
 //
 // Big-endian integers keep key order equal to numeric order, so the events family iterates in
 // sequence order and "the last key" is the head.
@@ -52,7 +59,6 @@ struct idempotency_record {
 [[nodiscard]] std::string idempotency_key(std::uint64_t actor, std::string_view command_id);
 
 enum class snapshot_kind : std::uint8_t { write_model = 'W', views = 'V' };
-[[nodiscard]] std::string snapshot_key(snapshot_kind kind, std::uint64_t sequence);
 
 struct store_options {
   std::string path;
@@ -89,12 +95,9 @@ class event_store {
   // Iterator over the events family (caller seeks with event_key()).
   [[nodiscard]] std::unique_ptr<rocksdb::Iterator> event_iterator() const;
 
-  // Snapshots: newest first.
+  // Stores a snapshot durably (replacing one at the same sequence).
   [[nodiscard]] rocksdb::Status put_snapshot(snapshot_kind kind, std::uint64_t sequence,
                                              std::string_view bytes);
-  // (sequence, bytes) of every stored snapshot of `kind`, newest first.
-  [[nodiscard]] std::vector<std::pair<std::uint64_t, std::string>> snapshots(
-      snapshot_kind kind) const;
   // The sequences of every stored snapshot of `kind`, newest first (without loading them).
   [[nodiscard]] std::vector<std::uint64_t> snapshot_sequences(snapshot_kind kind) const;
   // One snapshot's bytes (nullopt when absent or unreadable).
@@ -110,11 +113,14 @@ class event_store {
   [[nodiscard]] rocksdb::ColumnFamilyHandle* snapshots_family() const { return families_[4]; }
   [[nodiscard]] rocksdb::ColumnFamilyHandle* meta_family() const { return families_[5]; }
   [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::string snapshot_path(snapshot_kind kind, std::uint64_t sequence) const;
 
  private:
   event_store() = default;
+  [[nodiscard]] rocksdb::Status prepare_snapshot_directory();
 
   std::string path_;
+  std::string snapshot_directory_;
   bool sync_writes_ = true;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;  // default, events, idempotency, views,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "engine/replay.h"
 
@@ -17,6 +18,14 @@ std::unique_ptr<ledger_host> ledger_host::open(ledger_options options, std::stri
   host->store_ = event_store::open(store_options{options.data_dir, true, options.sync_writes}, error);
   if (!host->store_) return nullptr;
 
+  // Joined on every return path below (std::jthread joins when it goes out of scope).
+  std::jthread alongside;
+  if (options.recover_alongside) {
+    alongside = std::jthread([&recover = options.recover_alongside, store = host->store_.get()] {
+      recover(*store);
+    });
+  }
+
   write_model model = load_newest_snapshot(*host->store_, options.log);
   host->snapshot_at_start_ = model.last_sequence;
   const replay_result replayed = replay(*host->store_, model);
@@ -26,6 +35,12 @@ std::unique_ptr<ledger_host> ledger_host::open(ledger_options options, std::stri
     return nullptr;
   }
   host->replayed_at_start_ = replayed.events_applied;
+  // A long replay is not repeated at the next start: snapshot before taking commands (the
+  // writer would only snapshot after snapshot_every_events more events, or on stop).
+  if (replayed.events_applied >= options.snapshot_every_events) {
+    const rocksdb::Status status = save_snapshot(*host->store_, model);
+    if (!status.ok()) options.log("snapshot after replay failed: " + status.ToString());
+  }
 
   processor_options processor;
   processor.batch_commands_max = options.batch_commands_max;

@@ -70,13 +70,18 @@ replay_result replay(const event_store& store, write_model& model, std::uint64_t
 write_model load_newest_snapshot(const event_store& store,
                                  const std::function<void(const std::string&)>& log) {
   const std::uint64_t log_end = store.last_sequence();
-  for (auto& [sequence, bytes] : store.snapshots(snapshot_kind::write_model)) {
+  for (const std::uint64_t sequence : store.snapshot_sequences(snapshot_kind::write_model)) {
     if (sequence > log_end) {
       log(fmt::format("snapshot at {} is ahead of the log (ends at {}); skipped", sequence, log_end));
       continue;
     }
+    const auto bytes = store.read_snapshot(snapshot_kind::write_model, sequence);
+    if (!bytes) {
+      log(fmt::format("snapshot at {} could not be read; skipped", sequence));
+      continue;
+    }
     auto decoded = snapshots::decode_snapshot(
-        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+        {reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()});
     if (auto* error = std::get_if<snapshots::snapshot_error>(&decoded)) {
       log(fmt::format("snapshot at {} is damaged ({}); skipped", sequence, error->reason));
       continue;

@@ -35,18 +35,23 @@ verify_report verify_ledger(const event_store& store,
 
   // The newest snapshot that decodes is compared with the replayed model at its sequence.
   std::optional<write_model> snapshot;
-  for (auto& [sequence, bytes] : store.snapshots(snapshot_kind::write_model)) {
-    auto decoded = snapshots::decode_snapshot(
-        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  if (const auto stored = store.snapshot_sequences(snapshot_kind::write_model);
+      !stored.empty()) {
+    const std::uint64_t sequence = stored.front();
+    const auto bytes = store.read_snapshot(snapshot_kind::write_model, sequence);
+    auto decoded =
+        bytes ? snapshots::decode_snapshot(
+                    {reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()})
+              : std::variant<write_model, snapshots::snapshot_error>{
+                    snapshots::snapshot_error{"the snapshot file could not be read"}};
     if (auto* error = std::get_if<snapshots::snapshot_error>(&decoded)) {
       report.snapshot_sequence = sequence;
       report.snapshot_matches = false;
       report.problem = replay_problem{sequence, "snapshot damaged: " + error->reason};
-      break;
+    } else {
+      report.snapshot_sequence = sequence;
+      snapshot = std::move(std::get<write_model>(decoded));
     }
-    report.snapshot_sequence = sequence;
-    snapshot = std::move(std::get<write_model>(decoded));
-    break;
   }
 
   if (snapshot && snapshot->last_sequence <= report.log_end) {

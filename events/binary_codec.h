@@ -37,7 +37,9 @@
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -52,6 +54,10 @@
 #include "events/ids.h"
 
 namespace ledger::events {
+
+// Integers are stored little-endian by copying their bytes (the format above is defined as
+// little-endian; a big-endian port would swap here).
+static_assert(std::endian::native == std::endian::little, "binary_codec assumes little-endian");
 
 namespace binary_detail {
 
@@ -213,11 +219,11 @@ class binary_writer {
 
   template <class I>
   void write_integer(I value) {
-    auto v = static_cast<std::make_unsigned_t<I>>(value);
-    for (std::size_t i = 0; i < sizeof(I); ++i) {
-      bytes += static_cast<char>(v & 0xFF);
-      v = static_cast<decltype(v)>(v >> 8);
-    }
+    // Little-endian: the native layout on every platform we build for (asserted above).
+    const auto v = static_cast<std::make_unsigned_t<I>>(value);
+    char raw[sizeof(I)];
+    std::memcpy(raw, &v, sizeof(I));
+    bytes.append(raw, sizeof(I));
   }
 };
 
@@ -373,9 +379,7 @@ class binary_reader {
       return fail(fmt::format("truncated: {} bytes needed, {} remain", sizeof(I), remaining()));
     }
     std::make_unsigned_t<I> v = 0;
-    for (std::size_t i = 0; i < sizeof(I); ++i) {
-      v = static_cast<decltype(v)>(v | (static_cast<decltype(v)>(bytes_[offset_ + i]) << (8 * i)));
-    }
+    std::memcpy(&v, bytes_.data() + offset_, sizeof(I));  // little-endian, as asserted above
     offset_ += sizeof(I);
     value = static_cast<I>(v);  // two's complement (C++20) for signed types
     return true;

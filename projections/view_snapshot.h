@@ -28,7 +28,7 @@
 namespace ledger::projections {
 
 inline constexpr std::string_view view_snapshot_magic = "PLVIEW01";
-inline constexpr std::uint32_t view_snapshot_format_version = 1;
+inline constexpr std::uint32_t view_snapshot_format_version = 2;  // 2: CRC-32C framing
 
 [[nodiscard]] std::string encode_views(const view_state& state);
 [[nodiscard]] std::variant<view_state, snapshots::snapshot_error> decode_views(

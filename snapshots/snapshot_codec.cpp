@@ -1,13 +1,12 @@
 #include "snapshots/snapshot_codec.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <fmt/format.h>
 
 #include "events/assert.h"
 #include "events/binary_codec.h"
 #include "events/envelope.h"
+#include "snapshots/crc32c.h"
 
 namespace ledger::snapshots {
 namespace {
@@ -18,13 +17,7 @@ using result = std::variant<write_model, snapshot_error>;
 // The header's body_length field sits after the magic and the version.
 constexpr std::size_t body_length_offset = 8 + 4;
 static_assert(snapshot_header_bytes == body_length_offset + sizeof(std::uint64_t));
-static_assert(snapshot_checksum_bytes == crypto_hash_sha256_BYTES);
-
-events::hash256 checksum_of(std::span<const std::uint8_t> covered) {
-  events::hash256 checksum{};
-  crypto_hash_sha256(checksum.data(), covered.data(), covered.size());
-  return checksum;
-}
+static_assert(snapshot_checksum_bytes == sizeof(std::uint32_t));
 
 std::span<const std::uint8_t> as_bytes(const std::string& text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -32,7 +25,7 @@ std::span<const std::uint8_t> as_bytes(const std::string& text) {
 
 template <class I>
 I load_little_endian(std::span<const std::uint8_t> bytes, std::size_t offset) {
-  LEDGER_ASSERT(offset + sizeof(I) <= bytes.size(), "header read past {} bytes", bytes.size());
+  LEDGER_ASSERT(offset + sizeof(I) <= bytes.size(), "read past {} bytes", bytes.size());
   I value = 0;
   for (std::size_t i = 0; i < sizeof(I); ++i) {
     value = static_cast<I>(value | (static_cast<I>(bytes[offset + i]) << (8 * i)));
@@ -165,8 +158,7 @@ std::string frame_snapshot(std::string_view magic, std::uint32_t version, std::s
   out.write(version);
   out.write(static_cast<std::uint64_t>(body.size()));
   out.bytes += body;
-  const events::hash256 checksum = checksum_of(as_bytes(out.bytes));
-  out.bytes.append(reinterpret_cast<const char*>(checksum.data()), checksum.size());
+  out.write(crc32c(as_bytes(out.bytes)));
   LEDGER_ASSERT(out.bytes.size() == snapshot_header_bytes + body.size() + snapshot_checksum_bytes,
                 "snapshot of {} bytes for a body of {}", out.bytes.size(), body.size());
   return std::move(out.bytes);
@@ -205,11 +197,11 @@ std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
         body_length, body_available)};
   }
   const std::size_t covered_bytes = snapshot_header_bytes + body_available;
-  const events::hash256 expected = checksum_of(bytes.first(covered_bytes));
-  if (!std::equal(expected.begin(), expected.end(), bytes.begin() + covered_bytes)) {
-    return snapshot_error{fmt::format("checksum mismatch: SHA-256 of the snapshot is {}, stored {}",
-                                      events::to_hex(expected),
-                                      events::to_hex(bytes.subspan(covered_bytes)))};
+  const std::uint32_t expected = crc32c(bytes.first(covered_bytes));
+  const auto stored = load_little_endian<std::uint32_t>(bytes, covered_bytes);
+  if (expected != stored) {
+    return snapshot_error{fmt::format(
+        "checksum mismatch: CRC-32C of the snapshot is {:08x}, stored {:08x}", expected, stored)};
   }
   return bytes.subspan(snapshot_header_bytes, body_available);
 }

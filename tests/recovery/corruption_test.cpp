@@ -137,11 +137,12 @@ TEST_SUITE("recovery/corruption") {
     std::string error;
     {
       auto store = event_store::open(store_options{dir.sub("ledger"), false, true}, error);
-      auto stored = store->snapshots(snapshot_kind::write_model);
+      const auto stored = store->snapshot_sequences(snapshot_kind::write_model);
       REQUIRE_FALSE(stored.empty());
-      std::string bytes = stored.front().second;
-      bytes[bytes.size() / 2] ^= 0x01;
-      REQUIRE(store->put_snapshot(snapshot_kind::write_model, stored.front().first, bytes).ok());
+      auto bytes = store->read_snapshot(snapshot_kind::write_model, stored.front());
+      REQUIRE(bytes.has_value());
+      (*bytes)[bytes->size() / 2] ^= 0x01;
+      REQUIRE(store->put_snapshot(snapshot_kind::write_model, stored.front(), *bytes).ok());
     }
     const auto report = verify_at(dir.sub("ledger"));
     CHECK_FALSE(report.ok());
