@@ -157,11 +157,16 @@ int run_rebuild(const std::map<std::string, std::string>& flags) {
     std::fprintf(stderr, "posledger rebuild: %s\n", result.error.c_str());
     return 1;
   }
-  std::printf("rebuilt    %s from %llu events in %.2f s (%.0f events/s); views at sequence %llu\n",
-              only ? std::string(projections::name_of(*only)).c_str() : "all views",
-              static_cast<unsigned long long>(result.events), result.seconds,
-              result.seconds > 0 ? static_cast<double>(result.events) / result.seconds : 0.0,
-              static_cast<unsigned long long>(result.sequence));
+  const auto per_second = [&](double seconds) {
+    return seconds > 0 ? static_cast<double>(result.events) / seconds : 0.0;
+  };
+  std::printf(
+      "rebuilt    %s from %llu events in %.2f s (%.0f events/s; folding %.2f s, %.0f events/s, "
+      "then the view snapshot); views at sequence %llu\n",
+      only ? std::string(projections::name_of(*only)).c_str() : "all views",
+      static_cast<unsigned long long>(result.events), result.seconds, per_second(result.seconds),
+      result.fold_seconds, per_second(result.fold_seconds),
+      static_cast<unsigned long long>(result.sequence));
   return 0;
 }
 

@@ -91,7 +91,8 @@ rebuild_result rebuild_views(engine::event_store& store, std::optional<section> 
     rebuilt = std::move(fresh);
   }
   finish_batch(rebuilt);
-  if (progress) progress(rebuild_progress{target, target, seconds_since(start)});
+  result.fold_seconds = seconds_since(start);
+  if (progress) progress(rebuild_progress{target, target, result.fold_seconds});
 
   rocksdb::Status status = drop_view_snapshots(store);
   if (status.ok()) status = save_views(store, rebuilt, 3);

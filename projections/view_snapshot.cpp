@@ -9,8 +9,10 @@ namespace ledger::projections {
 
 std::string encode_views(const view_state& state) {
   events::binary_writer body;
+  body.bytes.append(snapshots::snapshot_header_bytes, '\0');
   body.write(state);
-  return snapshots::frame_snapshot(view_snapshot_magic, view_snapshot_format_version, body.bytes);
+  snapshots::seal_snapshot(view_snapshot_magic, view_snapshot_format_version, body.bytes);
+  return std::move(body.bytes);
 }
 
 std::variant<view_state, snapshots::snapshot_error> decode_views(

@@ -150,18 +150,30 @@ std::string check_indexes(const write_model& model) {
 
 }  // namespace
 
-std::string frame_snapshot(std::string_view magic, std::uint32_t version, std::string_view body) {
+void seal_snapshot(std::string_view magic, std::uint32_t version, std::string& buffer) {
   LEDGER_ASSERT(magic.size() == snapshot_magic.size(), "snapshot magic '{}' is not 8 bytes", magic);
-  events::binary_writer out;
-  out.bytes.reserve(snapshot_header_bytes + body.size() + snapshot_checksum_bytes);
-  out.bytes += magic;
-  out.write(version);
-  out.write(static_cast<std::uint64_t>(body.size()));
-  out.bytes += body;
-  out.write(crc32c(as_bytes(out.bytes)));
-  LEDGER_ASSERT(out.bytes.size() == snapshot_header_bytes + body.size() + snapshot_checksum_bytes,
-                "snapshot of {} bytes for a body of {}", out.bytes.size(), body.size());
-  return std::move(out.bytes);
+  LEDGER_ASSERT(buffer.size() >= snapshot_header_bytes, "snapshot buffer of {} bytes has no header",
+                buffer.size());
+  const std::size_t body_size = buffer.size() - snapshot_header_bytes;
+  events::binary_writer header;
+  header.bytes += magic;
+  header.write(version);
+  header.write(static_cast<std::uint64_t>(body_size));
+  LEDGER_ASSERT(header.bytes.size() == snapshot_header_bytes, "header of {} bytes",
+                header.bytes.size());
+  buffer.replace(0, snapshot_header_bytes, header.bytes);
+  events::binary_writer checksum;
+  checksum.write(crc32c(as_bytes(buffer)));
+  buffer += checksum.bytes;
+}
+
+std::string frame_snapshot(std::string_view magic, std::uint32_t version, std::string_view body) {
+  std::string out;
+  out.reserve(snapshot_header_bytes + body.size() + snapshot_checksum_bytes);
+  out.append(snapshot_header_bytes, '\0');
+  out += body;
+  seal_snapshot(magic, version, out);
+  return out;
 }
 
 std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
@@ -208,8 +220,10 @@ std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
 
 std::string encode_snapshot(const write_model& model) {
   events::binary_writer body;
+  body.bytes.append(snapshot_header_bytes, '\0');
   body.write(model);
-  std::string out = frame_snapshot(snapshot_magic, snapshot_format_version, body.bytes);
+  std::string out = std::move(body.bytes);
+  seal_snapshot(snapshot_magic, snapshot_format_version, out);
   // Pair check (STYLE C4): what we wrote must decode to the model we were given.
   LEDGER_ASSERT_SLOW(
       [&] {

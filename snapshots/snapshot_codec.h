@@ -76,6 +76,9 @@ struct snapshot_error {
 // body length | body | CRC-32C of all before it.
 [[nodiscard]] std::string frame_snapshot(std::string_view magic, std::uint32_t version,
                                          std::string_view body);
+// The same framing without copying the body: `buffer` holds snapshot_header_bytes of any
+// value followed by the body; the header is filled in and the checksum appended.
+void seal_snapshot(std::string_view magic, std::uint32_t version, std::string& buffer);
 // The body of a framed snapshot after checking magic, version, length and checksum.
 [[nodiscard]] std::variant<std::span<const std::uint8_t>, snapshot_error> unframe_snapshot(
     std::span<const std::uint8_t> bytes, std::string_view magic, std::uint32_t version);
