@@ -75,6 +75,7 @@ bool projector::recover(std::string& error) {
   const std::uint64_t from = state_.applied() + 1;
   const auto result = read_log(store_, from, log_end, [&](const event_record& e) {
     fold(state_, e);
+    note_dashboard_scopes(*e.body);  // a gap or start-up catch-up changes scopes too
   });
   finish_batch(state_);
   if (result.problem) {
@@ -151,6 +152,7 @@ void projector::catch_up(std::uint64_t to) {
   std::unique_lock lock(state_mutex_);
   const auto result = read_log(store_, from, to, [&](const event_record& e) {
     fold(state_, e);
+    note_dashboard_scopes(*e.body);  // a gap or start-up catch-up changes scopes too
   });
   finish_batch(state_);
   LEDGER_ASSERT(!result.problem, "views cannot catch up at {}: {}",
@@ -180,7 +182,7 @@ void projector::fold_batch(const engine::published_batch& batch) {
       if (e.header.sequence <= state_.applied()) continue;
       fold(state_, event_record{e.header.sequence, e.header.recorded_at_us, e.header.actor,
                                 &e.body, e.hash});
-      note_dashboard_scopes(e);
+      note_dashboard_scopes(e.body);
       ++folded;
     }
     finish_batch(state_);
@@ -218,10 +220,11 @@ projector_metrics projector::metrics() const {
   return metrics_;
 }
 
-void projector::note_dashboard_scopes(const engine::recorded_event& e) {
+void projector::note_dashboard_scopes(const events::event& body) {
   if (dashboard_subscribers_.empty() || !options_.render_dashboard) return;
-  std::vector<std::optional<branch_id>> touched;
-  branches_of(e.body, touched);
+  std::vector<std::optional<branch_id>>& touched = touched_scopes_;  // reused: no allocation
+  touched.clear();                                                   // per event
+  branches_of(body, touched);
   if (touched.empty()) return;
   const auto mark = [&](std::optional<branch_id> scope) {
     auto it = std::find_if(scopes_.begin(), scopes_.end(),

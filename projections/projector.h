@@ -118,7 +118,7 @@ class projector {
   void fold_batch(const engine::published_batch& batch);
   void catch_up(std::uint64_t to);
   void publish_applied(std::uint64_t sequence);
-  void note_dashboard_scopes(const engine::recorded_event& e);
+  void note_dashboard_scopes(const events::event& body);
   void push_due_dashboards(bool force);
   void maybe_snapshot(bool force);
   std::int64_t now_us() const;
@@ -147,6 +147,7 @@ class projector {
     std::chrono::steady_clock::time_point last_push{};
   };
   std::vector<std::pair<std::optional<branch_id>, scope_state>> scopes_;  // projector thread
+  std::vector<std::optional<branch_id>> touched_scopes_;  // projector thread; scratch
   std::uint64_t folded_since_snapshot_ = 0;                               // projector thread
 };
 

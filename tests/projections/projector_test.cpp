@@ -613,6 +613,50 @@ TEST_SUITE("projections/projector") {
     CHECK(pushed == feed.updates.size());
   }
 
+  TEST_CASE("projector: events folded by a catch-up mark their dashboard scopes too") {
+    std::mutex mutex;
+    std::vector<dashboard_update> updates;
+    projector_options options;
+    options.dashboard_interval = 1h;
+    options.render_dashboard = [](const view_state& v, std::optional<branch_id>, std::int64_t) {
+      return std::to_string(v.sales.sales.size());
+    };
+    live_ledger ledger(options);
+    ledger.open(views_mode::none);
+    const small_ledger world = seed_small_ledger(ledger.processor(), 100);
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(ledger.processor()
+                  .submit(command_request{world.cashier, {}, one_unit_sale(world)})
+                  .get()
+                  .ok());
+    }
+    ledger.close();
+    // Attached without recover(): the first published batch is beyond applied + 1, so the
+    // projector catches up over the sales first. The batch itself (a new category) touches no
+    // branch: only the catch-up can mark the branch's scope.
+    ledger.before_start = [&](projector& views) {
+      views.subscribe_dashboard([&](const dashboard_update& update) {
+        std::lock_guard lock(mutex);
+        updates.push_back(update);
+      });
+    };
+    ledger.open(views_mode::unrecovered);
+    engine::create_category category;
+    category.name = "Hàng khuyến mãi";
+    const auto outcome =
+        ledger.processor().submit(command_request{world.admin, {}, std::move(category)}).get();
+    REQUIRE_MESSAGE(outcome.ok(), (outcome.rejected ? outcome.rejected->message : std::string()));
+    REQUIRE(ledger.views().wait_for(outcome.last_sequence, wait_max));
+    CHECK(ledger.views().metrics().catch_ups >= 1);
+    ledger.views().stop();  // forced push of every marked scope
+    std::lock_guard lock(mutex);
+    const bool branch_pushed = std::any_of(updates.begin(), updates.end(), [&](const auto& u) {
+      return u.scope == std::optional<branch_id>(world.branch) && u.json == "3";
+    });
+    CHECK(branch_pushed);
+    ledger.close();
+  }
+
   TEST_CASE("projector: sequence_at and recorded_at over an injected clock") {
     live_ledger ledger;
     ledger.open(views_mode::none);
