@@ -95,7 +95,10 @@ void ensure_row(catalog_view& catalog, engine::stock_key key, std::int64_t at_us
 }
 
 void fold_catalog(catalog_view& catalog, const event_record& e) {
-  std::vector<engine::stock_key> keys;
+  // Scratch reused across events (no allocation per sale during a rebuild); fold is not
+  // re-entered on one thread.
+  thread_local std::vector<engine::stock_key> keys;
+  keys.clear();
   touched_rows(catalog, *e.body, keys);
   for (const auto& key : keys) add(catalog.inventory[key.branch], contribution(catalog, key), -1);
 
