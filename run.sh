@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # posledger developer entry point. Every subcommand installs what it needs first.
 #
-#   ./run.sh demo     build, seed the demo data of api-contract section 12 into ./data
-#                     (through ordinary commands), then verify the ledger
+#   ./run.sh demo     build, then serve the HTTP API on port ${PORT:-3001} over ./data, seeding
+#                     the demo data of api-contract section 12 (through ordinary commands)
+#                     when the ledger is empty; Ctrl-C stops it cleanly
 #   ./run.sh test     build (release + ASan/UBSan) and run the whole test suite
 #   ./run.sh bench    build and run the engine benchmark
 #   ./run.sh setup    only install the Debian 12 packages
@@ -44,9 +45,7 @@ case "$cmd" in
   build) setup; configure_build build/release RelWithDebInfo OFF ;;
   demo)
     setup; configure_build build/release RelWithDebInfo OFF
-    data=${DATA_DIR:-./data}
-    ./build/release/posledger demo --data "$data"
-    ./build/release/posledger verify --data "$data" ;;
+    exec ./build/release/posledger serve --demo --data "${DATA_DIR:-./data}" "$@" ;;
   test)
     setup
     configure_build build/release RelWithDebInfo OFF

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "api/demo_data.h"
+#include "api/serve.h"
 #include "engine/ledger.h"
 #include "engine/verify.h"
 #include "projections/rebuild.h"
@@ -171,6 +172,18 @@ int run_rebuild(const std::map<std::string, std::string>& flags) {
 }
 
 const subcommand subcommands[] = {
+    {"serve", "run the HTTP API (api-contract) and the dashboard feed over the ledger",
+     "posledger serve [--demo] [--data DIR] [--port N] [--listen ADDRESS] [--threads N]\n"
+     "  --demo           seed the demo data into an empty ledger; keep generated JWT secrets in\n"
+     "                   DIR/demo-secrets when JWT_SECRET / JWT_REFRESH_SECRET are not set\n"
+     "  --data DIR       ledger directory (default $DATA_DIR or ./data)\n"
+     "  --port N         listening port (default $PORT or 3001; 0 = any free port)\n"
+     "  --listen ADDR    listening address (default $LISTEN_ADDRESS or 0.0.0.0)\n"
+     "  --threads N      HTTP threads (default $HTTP_THREADS or one per core)\n"
+     "  Environment: JWT_SECRET, JWT_REFRESH_SECRET (required without --demo), JWT_EXPIRES_IN (8h),\n"
+     "  JWT_REFRESH_EXPIRES_IN (7d), CORS_ORIGIN, RATE_LIMIT_LOGIN_PER_MIN (30), RATE_LIMIT_PER_MIN\n"
+     "  (120). Stops gracefully on SIGINT/SIGTERM.\n",
+     api::run_serve},
     {"demo", "create a ledger with the demo data (api-contract section 12) in an empty directory",
      "posledger demo [--data DIR]\n"
      "  --data DIR   ledger directory (default $DATA_DIR or ./data); seeded only when empty\n",
@@ -217,6 +230,10 @@ int main(int argc, char** argv) {
       if (arg == "--help" || arg == "-h") {
         std::printf("%s\n%s", command.summary, command.usage);
         return 0;
+      }
+      if (arg == "--demo") {  // the one flag without a value
+        flags["demo"] = "1";
+        continue;
       }
       if (arg.rfind("--", 0) != 0 || i + 1 >= argc) {
         std::fprintf(stderr, "posledger %s: unexpected argument '%s'\n%s", command.name, arg.c_str(),

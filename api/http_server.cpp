@@ -1,0 +1,330 @@
+#include "api/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "events/assert.h"
+
+namespace ledger::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class http_session;
+
+// What every session shares: options, the handler, the registry used by a graceful stop.
+struct shared_state {
+  http_server_options options;
+  request_handler handler;
+  transport_error_fn transport_error;
+  http_server_metrics metrics;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> next_request_id{1};
+
+  std::mutex mutex;
+  std::condition_variable all_closed;
+  std::unordered_map<std::uint64_t, std::weak_ptr<http_session>> sessions;
+  std::uint64_t next_session_id = 1;
+};
+
+// One connection: read a request, hand it to the application, write its response, repeat.
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = endpoint.address().to_string();
+  }
+
+  ~http_session() {
+    std::lock_guard lock(state_->mutex);
+    state_->sessions.erase(id_);
+    state_->metrics.connections_open.fetch_sub(1);
+    state_->all_closed.notify_all();
+  }
+
+  void start() {
+    {
+      std::lock_guard lock(state_->mutex);
+      id_ = state_->next_session_id++;
+      state_->sessions.emplace(id_, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  }
+
+  // Graceful stop: an idle connection closes now; a busy one closes after its response.
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->do_close();
+    });
+  }
+
+ private:
+  void do_read() {
+    if (state_->stopping.load()) return do_close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
+    parser_->body_limit(state_->options.body_limit);
+    idle_ = true;
+    stream_.expires_after(state_->options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+  }
+
+  void on_header(error_code ec, std::size_t) {
+    idle_ = false;
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(state_->options.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_never();  // the handler may take a while (durable commit); no read runs
+    http::request<http::string_body> message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    http_request request = to_request(message);
+    auto self = shared_from_this();
+    state_->handler(std::move(request), [self](http_response response) {
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->do_write(std::move(response));
+      });
+    });
+  }
+
+  void on_read_error(error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
+      return do_close();
+    }
+    // The request cannot be handled; answer once (with the application's error body) and
+    // close, because the stream's framing can no longer be trusted.
+    http_request request;
+    request.id = state_->next_request_id.fetch_add(1);
+    request.remote_ip = remote_ip_;
+    request.received_at_us = now_us();
+    if (parser_ && parser_->is_header_done()) {
+      const auto& header = parser_->get();
+      request.method = std::string(header.method_string());
+      request.target = std::string(header.target());
+    }
+    const bool too_large = ec == http::error::body_limit || ec == http::error::header_limit;
+    http_response response = state_->transport_error(
+        too_large ? 413 : 400,
+        too_large ? (ec == http::error::body_limit ? "Request body is too large"
+                                                   : "Request header is too large")
+                  : "Malformed HTTP request",
+        request);
+    response.close = true;
+    keep_alive_ = false;
+    do_write(std::move(response));
+  }
+
+  http_request to_request(const http::request<http::string_body>& message) {
+    http_request request;
+    request.id = state_->next_request_id.fetch_add(1);
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    const auto question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string::npos) request.query = request.target.substr(question + 1);
+    request.headers.reserve(8);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    request.body = message.body();
+    request.remote_ip = remote_ip_;
+    request.received_at_us = now_us();
+    return request;
+  }
+
+  void do_write(http_response response) {
+    const bool close = response.close || !keep_alive_ || state_->stopping.load();
+    auto message = std::make_shared<http::response<http::string_body>>();
+    message->version(11);
+    message->result(response.status);
+    message->set(http::field::server, "posledger");
+    if (!response.content_type.empty()) {
+      message->set(http::field::content_type, response.content_type);
+    }
+    for (auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(!close);
+    message->prepare_payload();
+    stream_.expires_after(state_->options.write_timeout);
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message, close](error_code ec, std::size_t) {
+                        self->on_write(ec, close);
+                      });
+  }
+
+  void on_write(error_code ec, bool close) {
+    if (ec || close) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<shared_state> state_;
+  std::string remote_ip_;
+  std::uint64_t id_ = 0;
+  bool keep_alive_ = true;
+  bool idle_ = false;  // waiting for the next request's header
+};
+
+}  // namespace
+
+struct http_server::impl {
+  std::shared_ptr<shared_state> state = std::make_shared<shared_state>();
+  net::io_context io;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  bool started = false;
+  bool stopped = false;
+
+  impl() : io() {}
+
+  void do_accept() {
+    acceptor->async_accept(net::make_strand(io), [this](error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+        return do_accept();  // e.g. too many open files: keep listening
+      }
+      if (state->stopping.load()) return;
+      const auto open = state->metrics.connections_open.fetch_add(1);
+      if (static_cast<std::size_t>(open) >= state->options.max_connections) {
+        state->metrics.connections_open.fetch_sub(1);
+        state->metrics.connections_refused.fetch_add(1);
+        error_code ignored;
+        socket.close(ignored);
+      } else {
+        state->metrics.connections_accepted.fetch_add(1);
+        std::make_shared<http_session>(std::move(socket), state)->start();
+      }
+      do_accept();
+    });
+  }
+};
+
+http_server::http_server(http_server_options options, request_handler handler,
+                         transport_error_fn transport_error)
+    : impl_(std::make_unique<impl>()) {
+  LEDGER_ASSERT(handler && transport_error, "http_server needs a handler and an error renderer");
+  impl_->state->options = std::move(options);
+  impl_->state->handler = std::move(handler);
+  impl_->state->transport_error = std::move(transport_error);
+}
+
+http_server::~http_server() { stop(); }
+
+unsigned short http_server::start(std::string& error) {
+  LEDGER_ASSERT(!impl_->started, "http_server started twice");
+  const auto& options = impl_->state->options;
+  error_code ec;
+  const auto address = net::ip::make_address(options.address, ec);
+  if (ec) {
+    error = "invalid listen address " + options.address + ": " + ec.message();
+    return 0;
+  }
+  const tcp::endpoint endpoint(address, options.port);
+  impl_->acceptor.emplace(impl_->io);
+  auto& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " +
+            ec.message();
+    return 0;
+  }
+  const unsigned short port = acceptor.local_endpoint().port();
+  impl_->started = true;
+  impl_->work.emplace(net::make_work_guard(impl_->io));
+  impl_->do_accept();
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  return port;
+}
+
+void http_server::wait_for_signal() {
+  net::io_context signals_io;
+  net::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](error_code, int) {});
+  signals_io.run();
+}
+
+void http_server::stop() {
+  if (!impl_->started || impl_->stopped) return;
+  impl_->stopped = true;
+  auto& state = *impl_->state;
+  state.stopping.store(true);
+  net::post(impl_->io, [this] {
+    error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  std::vector<std::shared_ptr<http_session>> open;
+  {
+    std::lock_guard lock(state.mutex);
+    for (auto& [id, weak] : state.sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  for (auto& session : open) session->close_if_idle();
+  open.clear();
+  {
+    std::unique_lock lock(state.mutex);
+    state.all_closed.wait_for(lock, state.options.drain_timeout,
+                              [&] { return state.metrics.connections_open.load() == 0; });
+  }
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+const http_server_metrics& http_server::metrics() const { return impl_->state->metrics; }
+
+}  // namespace ledger::api

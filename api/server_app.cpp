@@ -1,0 +1,321 @@
+#include "api/server_app.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "api/jwt.h"
+#include "events/assert.h"
+#include "projections/json_writer.h"
+
+namespace ledger::api {
+namespace {
+
+using projections::json_writer;
+
+unsigned status_of(engine::rejection_kind kind) {
+  switch (kind) {
+    case engine::rejection_kind::invalid: return 400;
+    case engine::rejection_kind::unauthenticated: return 401;
+    case engine::rejection_kind::forbidden: return 403;
+    case engine::rejection_kind::not_found: return 404;
+    case engine::rejection_kind::conflict: return 409;
+    case engine::rejection_kind::unavailable: return 503;
+  }
+  LEDGER_ASSERT(false, "rejection kind {}", static_cast<int>(kind));
+  return 500;
+}
+
+std::string_view role_name(user_role role) { return events::wire::EnumNameuser_role(role); }
+
+std::string roles_message(const std::vector<user_role>& roles, user_role has) {
+  std::string text = "Requires one of roles: ";
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += role_name(roles[i]);
+  }
+  text += ", but user has: ";
+  text += role_name(has);
+  return text;
+}
+
+std::string upper_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+}  // namespace
+
+projections::caller request_context::caller() const {
+  LEDGER_ASSERT(user.has_value(), "caller() on an unauthenticated request");
+  return projections::caller{user->id, user->role, user->branch};
+}
+
+server_app::server_app(server_config config, engine::ledger_host& ledger,
+                       projections::projector& views)
+    : config_(std::move(config)),
+      ledger_(ledger),
+      views_(views),
+      work_(std::max(2u, std::thread::hardware_concurrency())) {
+  started_at_us_ = now_us();
+  register_routes();
+}
+
+server_app::~server_app() = default;
+
+std::int64_t server_app::now_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void server_app::register_routes() { add_auth_routes(routes_); }
+
+std::string server_app::error_body(unsigned status, const http_request& request,
+                                   std::string_view message) const {
+  json_writer json;
+  json.begin_object()
+      .integer_field("statusCode", status)
+      .key("timestamp")
+      .time(now_us())
+      .string_field("path", request.target)
+      .string_field("method", request.method)
+      .string_field("message", message)
+      .end_object();
+  return json.take();
+}
+
+http_response server_app::transport_error(unsigned status, std::string_view message,
+                                          const http_request& request) const {
+  http_response response;
+  response.status = status;
+  response.body = error_body(status, request, message);
+  add_common_headers(request, response);
+  return response;
+}
+
+void server_app::add_common_headers(const http_request& request, http_response& response) const {
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (response.content_type.starts_with("application/json")) {
+    response.headers.emplace_back("Content-Security-Policy",
+                                  "default-src 'none'; frame-ancestors 'none'");
+  }
+  response.headers.emplace_back("X-Request-Id", std::to_string(request.id));
+  if (const auto origin = request.header("origin")) {
+    const auto& allowed = config_.cors_origins;
+    if (std::find(allowed.begin(), allowed.end(), *origin) != allowed.end()) {
+      response.headers.emplace_back("Access-Control-Allow-Origin", std::string(*origin));
+      response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+      response.headers.emplace_back("Vary", "Origin");
+    }
+  }
+}
+
+void server_app::handle(http_request request, respond_fn respond) {
+  auto context = std::make_shared<request_context>();
+  context->started = std::chrono::steady_clock::now();
+  context->respond = std::move(respond);
+  context->request = std::move(request);
+  dispatch(context);
+}
+
+void server_app::dispatch(const std::shared_ptr<request_context>& context) {
+  const http_request& request = context->request;
+
+  // 0. CORS pre-flight, before any guard (api-contract 1.1).
+  if (request.method == "OPTIONS" && request.header("origin")) {
+    http_response response;
+    response.status = 204;
+    response.content_type.clear();
+    response.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST,PATCH,DELETE");
+    response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type,Authorization");
+    response.headers.emplace_back("Access-Control-Max-Age", "600");
+    return finish(context, std::move(response));
+  }
+
+  // 1. Routing. Unknown routes answer 404 without running guards.
+  auto matched = routes_.match(request.method, request.path);
+  if (!matched) {
+    return reply_error(context, 404,
+                       fmt::format("Cannot {} {}", upper_ascii(request.method), request.path));
+  }
+  context->route = matched->route;
+  context->params = std::move(matched->params);
+  context->query = parse_query(request.query);
+  const route_entry& route = *context->route;
+
+  // 2. Rate limit per (route, IP).
+  const int limit = route.rate_limit_per_min == login_rate_limit ? config_.rate_limit_login_per_min
+                    : route.rate_limit_per_min > 0                ? route.rate_limit_per_min
+                                                                  : config_.rate_limit_per_min;
+  const rate_decision decision =
+      limiter_.check(route.key, request.remote_ip, limit, now_us() / 1000);
+  if (!decision.allowed) {
+    context->extra_headers.emplace_back("Retry-After",
+                                        std::to_string(decision.retry_after_seconds));
+    return reply_error(context, 429, "ThrottlerException: Too Many Requests");
+  }
+  context->extra_headers.emplace_back("X-RateLimit-Limit", std::to_string(decision.limit));
+  context->extra_headers.emplace_back("X-RateLimit-Remaining",
+                                      std::to_string(decision.remaining));
+  context->extra_headers.emplace_back("X-RateLimit-Reset", std::to_string(decision.reset_seconds));
+
+  // 3. Authentication.
+  if (!route.is_public) {
+    std::string failure;
+    context->user = authenticate(request, failure);
+    if (!context->user) return reply_error(context, 401, failure);
+    // 4. Roles.
+    if (!route.roles.empty() &&
+        std::find(route.roles.begin(), route.roles.end(), context->user->role) ==
+            route.roles.end()) {
+      return reply_error(context, 403, roles_message(route.roles, context->user->role));
+    }
+  }
+
+  // 5. The handler.
+  route.handler(*this, context);
+}
+
+std::optional<authenticated_user> server_app::authenticate(const http_request& request,
+                                                           std::string& failure) {
+  failure = "Invalid or expired token";
+  const auto header = request.header("authorization");
+  if (!header || header->size() < 7) return std::nullopt;
+  const std::string_view scheme = header->substr(0, 7);
+  if (upper_ascii(scheme) != "BEARER ") return std::nullopt;
+  const std::string_view token = header->substr(7);
+  const auto claims = verify_access_token(token, config_.jwt_secret, now_us() / 1'000'000);
+  if (!claims) return std::nullopt;
+  return read([&](const projections::view_state& state) -> std::optional<authenticated_user> {
+    const auto& model = state.catalog.model;
+    const auto number = parse_uuid(claims->sub, model.ledger_namespace, entity_kind::user);
+    const engine::user_record* user = number ? model.find(user_id{*number}) : nullptr;
+    if (user == nullptr || !user->is_active) {
+      failure = "User not found or inactive";
+      return std::nullopt;
+    }
+    // A password reset revokes every access token issued before it (api-contract 15.37).
+    // `iat` has whole seconds: a token from the reset's own second still passes.
+    const std::int64_t reset_second = user->password_reset_at_us / 1'000'000;
+    if (user->password_reset_at_us != 0 && claims->iat < reset_second) return std::nullopt;
+    return authenticated_user{user->id, user->email, user->full_name, user->role, user->branch};
+  });
+}
+
+void server_app::finish(const std::shared_ptr<request_context>& context, http_response response) {
+  add_common_headers(context->request, response);
+  for (auto& header : context->extra_headers) response.headers.push_back(std::move(header));
+  context->extra_headers.clear();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - context->started)
+                          .count();
+  json_writer line;
+  line.begin_object()
+      .key("time")
+      .time(now_us())
+      .integer_field("requestId", static_cast<std::int64_t>(context->request.id))
+      .string_field("method", context->request.method)
+      .string_field("path", context->request.path)
+      .string_field("route", context->route != nullptr ? context->route->key : "")
+      .integer_field("status", response.status)
+      .integer_field("durationUs", micros)
+      .string_field("ip", context->request.remote_ip)
+      .end_object();
+  std::string text = line.take();
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  auto respond = std::move(context->respond);
+  LEDGER_ASSERT(respond != nullptr, "request {} answered twice", context->request.id);
+  context->respond = nullptr;
+  respond(std::move(response));
+}
+
+void server_app::reply(const std::shared_ptr<request_context>& context, unsigned status,
+                       std::string body, std::uint64_t ledger_sequence) {
+  http_response response;
+  response.status = status;
+  response.body = std::move(body);
+  if (ledger_sequence != 0) {
+    response.headers.emplace_back("X-Ledger-Seq", std::to_string(ledger_sequence));
+  }
+  finish(context, std::move(response));
+}
+
+void server_app::reply_error(const std::shared_ptr<request_context>& context, unsigned status,
+                             std::string_view message) {
+  reply(context, status, error_body(status, context->request, message));
+}
+
+void server_app::reply_errors(const std::shared_ptr<request_context>& context,
+                              const std::vector<std::string>& messages) {
+  json_writer json;
+  json.begin_object()
+      .integer_field("statusCode", 400)
+      .key("timestamp")
+      .time(now_us())
+      .string_field("path", context->request.target)
+      .string_field("method", context->request.method)
+      .key("message")
+      .begin_array();
+  for (const auto& message : messages) json.string(message);
+  json.end_array().end_object();
+  reply(context, 400, json.take());
+}
+
+void server_app::reply_query(const std::shared_ptr<request_context>& context,
+                             const projections::query_result& result) {
+  if (const auto* error = std::get_if<projections::query_error>(&result)) {
+    return reply_error(context, static_cast<unsigned>(error->status), error->message);
+  }
+  reply(context, 200, std::get<std::string>(result));
+}
+
+bool server_app::body_is_valid(const std::shared_ptr<request_context>& context,
+                                const body_result& body) {
+  if (body.parse_error) {
+    reply_error(context, 400, *body.parse_error);
+    return false;
+  }
+  if (!body.messages.empty()) {
+    reply_errors(context, body.messages);
+    return false;
+  }
+  return true;
+}
+
+void server_app::submit(const std::shared_ptr<request_context>& context, engine::command body,
+                        std::function<void(const engine::command_outcome&)> then,
+                        user_id actor_override) {
+  engine::command_request request;
+  request.actor = actor_override.value != 0 ? actor_override
+                  : context->user ? context->user->id
+                                  : user_id{};
+  request.body = std::move(body);
+  ledger_.processor().submit(
+      std::move(request),
+      [this, context, then = std::move(then)](engine::command_outcome&& outcome) mutable {
+        // On the writer thread: hand over at once (never wait for the projector here).
+        (void)work_.post([this, context, then = std::move(then),
+                    outcome = std::move(outcome)]() mutable {
+          if (!outcome.ok()) {
+            const auto& rejected = *outcome.rejected;
+            return reply_error(context, status_of(engine::kind_of(rejected.code)),
+                               rejected.message);
+          }
+          if (outcome.last_sequence != 0 &&
+              !views_.wait_for(outcome.last_sequence, config_.read_your_writes_timeout)) {
+            return reply_error(context, 503, "The views are catching up; retry shortly");
+          }
+          then(outcome);
+        });
+      });
+}
+
+}  // namespace ledger::api

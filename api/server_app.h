@@ -1,0 +1,172 @@
+#pragma once
+// The application behind the HTTP server: the contract's request pipeline (api-contract 1.2)
+// and the helpers route handlers use to answer.
+//
+// For every request, in this order (the first failure decides the answer):
+//   0. CORS pre-flight (OPTIONS with Origin) -> 204 before anything else (1.1);
+//   1. routing: no route for (method, path) -> 404 "Cannot <METHOD> <path>", no guard runs;
+//   2. rate limit per (route, client IP) -> 429 with Retry-After (1.8);
+//   3. authentication unless the route is public -> 401 (1.2): a valid HS256 access token,
+//      then the user is re-read from the views (deactivated -> locked out at once; a token
+//      issued before the user's last password reset is refused);
+//   4. the route's role list -> 403 "Requires one of roles: ..., but user has: ..." (1.2);
+//   5. the handler: body/query validation (400) and the business answer.
+// Every response carries the security headers, CORS headers for an allowed Origin, and the
+// rate-limit headers; every error has the body of 1.4. One JSON log line per request goes to
+// stderr (request id, method, path, route, status, duration).
+//
+// Commands are submitted to the single writer and answered after the durable commit, with
+// `X-Ledger-Seq: <last sequence>`; the answer is rendered from the views once the projector
+// has applied that sequence (read-your-writes). Queries first wait (bounded) for the
+// projector to reach the head the writer had when the query arrived.
+//
+// Thread-safety: handle() from any I/O thread; handlers run there and may hand work to the
+// work pool. The ledger and projector outlive the app.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.h"
+#include "api/rate_limiter.h"
+#include "api/router.h"
+#include "api/url.h"
+#include "api/validation.h"
+#include "api/work_pool.h"
+#include "engine/command_processor.h"
+#include "engine/ledger.h"
+#include "projections/projector.h"
+#include "projections/query.h"
+
+namespace ledger::api {
+
+using events::user_role;
+
+struct server_config {
+  std::string data_dir = "./data";
+  std::string listen_address = "0.0.0.0";
+  unsigned short port = 3001;
+  unsigned threads = 0;  // 0: one per core
+  bool demo = false;     // also: reset tokens appear in responses only in demo mode
+  std::string jwt_secret;
+  std::string jwt_refresh_secret;
+  std::int64_t access_lifetime_s = 8 * 3600;
+  std::int64_t refresh_lifetime_s = 7 * 24 * 3600;
+  std::vector<std::string> cors_origins{"http://localhost:3000"};
+  int rate_limit_login_per_min = 30;
+  int rate_limit_per_min = 120;
+  std::size_t body_limit = 100 * 1024;
+  std::chrono::milliseconds read_your_writes_timeout{5000};
+};
+
+// The caller after authentication, built from the user's current record (not the token).
+struct authenticated_user {
+  user_id id;
+  std::string email;
+  std::string full_name;
+  user_role role = user_role::CASHIER;
+  branch_id branch;
+};
+
+class server_app;
+struct request_context;
+using route_handler = std::function<void(server_app&, const std::shared_ptr<request_context>&)>;
+
+inline constexpr int login_rate_limit = -1;
+
+struct route_entry {
+  std::string key;                 // "GET /api/users/:id": the rate limiter's route and the log's
+  bool is_public = false;          // no authentication
+  std::vector<user_role> roles;    // empty: any authenticated user
+  int rate_limit_per_min = 0;      // 0: the default limit; login_rate_limit: the login limit
+  route_handler handler;
+};
+
+struct request_context {
+  http_request request;
+  route_params params;
+  query_params query;
+  std::optional<authenticated_user> user;
+  const route_entry* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> extra_headers;  // rate limit, CORS
+  respond_fn respond;
+  std::chrono::steady_clock::time_point started;
+
+  [[nodiscard]] projections::caller caller() const;
+};
+
+class server_app {
+ public:
+  server_app(server_config config, engine::ledger_host& ledger, projections::projector& views);
+  ~server_app();
+
+  // The request handler given to http_server.
+  void handle(http_request request, respond_fn respond);
+  // The error body for failures the transport detects (413, malformed HTTP).
+  [[nodiscard]] http_response transport_error(unsigned status, std::string_view message,
+                                              const http_request& request) const;
+
+  // --- For route handlers.
+  void reply(const std::shared_ptr<request_context>& context, unsigned status, std::string body,
+             std::uint64_t ledger_sequence = 0);
+  void reply_error(const std::shared_ptr<request_context>& context, unsigned status,
+                   std::string_view message);
+  void reply_errors(const std::shared_ptr<request_context>& context,
+                    const std::vector<std::string>& messages);  // 400 with an array
+  void reply_query(const std::shared_ptr<request_context>& context,
+                   const projections::query_result& result);
+  // Answers 400 for a body that did not parse or validate and returns false; true when the
+  // body is fine and the handler goes on.
+  [[nodiscard]] bool body_is_valid(const std::shared_ptr<request_context>& context,
+                                    const body_result& body);
+
+  // Submits a command as the caller (actor 0 for public routes that name their user in the
+  // command), then on the work pool: a rejection is answered with its contract status and
+  // message; an accepted command waits for the projector to apply its last event and calls
+  // `then` (which answers).
+  void submit(const std::shared_ptr<request_context>& context, engine::command body,
+              std::function<void(const engine::command_outcome&)> then,
+              user_id actor_override = {});
+
+  // Runs `f(view_state)` under the projector's read lock after waiting (bounded) for the
+  // head the writer had when called.
+  template <class F>
+  auto read(F&& f) {
+    (void)views_.wait_for(ledger_.processor().head_sequence(), config_.read_your_writes_timeout);
+    return views_.read(std::forward<F>(f));
+  }
+
+  [[nodiscard]] const server_config& config() const { return config_; }
+  [[nodiscard]] engine::ledger_host& ledger() { return ledger_; }
+  [[nodiscard]] projections::projector& views() { return views_; }
+  [[nodiscard]] work_pool& blocking_work() { return work_; }
+  [[nodiscard]] std::int64_t now_us() const;
+  [[nodiscard]] std::int64_t started_at_us() const { return started_at_us_; }
+
+ private:
+  void register_routes();
+  void dispatch(const std::shared_ptr<request_context>& context);
+  [[nodiscard]] std::optional<authenticated_user> authenticate(
+      const http_request& request, std::string& failure);
+  void finish(const std::shared_ptr<request_context>& context, http_response response);
+  void add_common_headers(const http_request& request, http_response& response) const;
+  [[nodiscard]] std::string error_body(unsigned status, const http_request& request,
+                                       std::string_view message) const;
+
+  server_config config_;
+  engine::ledger_host& ledger_;
+  projections::projector& views_;
+  router<route_entry> routes_;
+  rate_limiter limiter_;
+  work_pool work_;
+  std::int64_t started_at_us_ = 0;
+};
+
+// Route registration, one function per contract section (api/routes_*.cpp).
+void add_auth_routes(router<route_entry>& routes);
+
+}  // namespace ledger::api
