@@ -73,7 +73,10 @@ std::int64_t server_app::now_us() const {
       .count();
 }
 
-void server_app::register_routes() { add_auth_routes(routes_); }
+void server_app::register_routes() {
+  add_auth_routes(routes_);
+  add_catalog_routes(routes_);
+}
 
 std::string server_app::error_body(unsigned status, const http_request& request,
                                    std::string_view message) const {
@@ -275,6 +278,33 @@ void server_app::reply_query(const std::shared_ptr<request_context>& context,
     return reply_error(context, static_cast<unsigned>(error->status), error->message);
   }
   reply(context, 200, std::get<std::string>(result));
+}
+
+std::optional<projections::page_request> server_app::paging(
+    const std::shared_ptr<request_context>& context, std::int64_t default_limit) {
+  projections::page_request page{1, default_limit};
+  std::vector<std::string> messages;
+  if (const auto text = context->query.get("page")) {
+    const auto value = parse_int(*text);
+    if (!value || *value < 1) {
+      messages.emplace_back("page must be a whole number, 1 or more");
+    } else {
+      page.page = *value;
+    }
+  }
+  if (const auto text = context->query.get("limit")) {
+    const auto value = parse_int(*text);
+    if (!value || *value < 0) {
+      messages.emplace_back("limit must be a whole number, 0 or more");
+    } else {
+      page.limit = *value;
+    }
+  }
+  if (!messages.empty()) {
+    reply_errors(context, messages);
+    return std::nullopt;
+  }
+  return page;
 }
 
 bool server_app::body_is_valid(const std::shared_ptr<request_context>& context,

@@ -124,6 +124,11 @@ class server_app {
   [[nodiscard]] bool body_is_valid(const std::shared_ptr<request_context>& context,
                                     const body_result& body);
 
+  // `page` (default 1) and `limit` (default `default_limit`) of the query string (1.7): whole
+  // numbers, page >= 1, limit >= 0. Otherwise answers 400 and returns nullopt.
+  [[nodiscard]] std::optional<projections::page_request> paging(
+      const std::shared_ptr<request_context>& context, std::int64_t default_limit);
+
   // Submits a command as the caller (actor 0 for public routes that name their user in the
   // command), then on the work pool: a rejection is answered with its contract status and
   // message; an accepted command waits for the projector to apply its last event and calls
@@ -168,5 +173,6 @@ class server_app {
 
 // Route registration, one function per contract section (api/routes_*.cpp).
 void add_auth_routes(router<route_entry>& routes);
+void add_catalog_routes(router<route_entry>& routes);
 
 }  // namespace ledger::api

@@ -3,13 +3,17 @@
 // (404 before guards, 401, 400 validation arrays, 429 with Retry-After), the error body of 1.4,
 // the auth routes of section 5 (login, profile, logout, refresh rotation), security and CORS
 // headers, keep-alive with pipelining, the body limit, that bad input never moves the ledger
-// head, and a clean exit on SIGTERM.
+// head, a clean exit on SIGTERM; the role matrix of section 4 for every served route and role;
+// the catalog reads of section 6 (shapes, paging, search validation, branch scoping).
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "tests/support/http_client.h"
 #include "tests/support/temp_dir.h"
@@ -169,6 +173,143 @@ TEST_SUITE("serve (black box)") {
     CHECK(limited.header("retry-after") == "60");
     // Another route has its own budget.
     CHECK(client.request("GET", "/health").status == 200);
+  }
+
+  // api-contract section 4, as written there (the role order is the 403 message's order).
+  TEST_CASE("role matrix: every served route x every role, allowed or 403 as section 4 says") {
+    struct route_roles {
+      const char* method;
+      const char* path;
+      std::vector<std::string> roles;  // empty: any authenticated user
+    };
+    const std::string unknown = "3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f";
+    const std::vector<route_roles> table = {
+        {"GET", "/api/auth/profile", {}},
+        {"POST", "/api/auth/logout", {}},
+        {"GET", "/api/users", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/users/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"GET", "/api/branches", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER", "INVENTORY_STAFF"}},
+        {"GET", "/api/branches/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"GET", "/api/categories", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER", "INVENTORY_STAFF"}},
+        {"GET", "/api/categories/ID", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/products/search", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER", "INVENTORY_STAFF"}},
+        {"GET", "/api/products/barcode/000", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER", "INVENTORY_STAFF"}},
+        {"GET", "/api/products/ID", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/suppliers", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/suppliers/ID", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/customers", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
+        {"GET", "/api/customers/phone/0000", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
+        {"GET", "/api/customers/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+    };
+    const std::vector<std::pair<std::string, std::string>> users = {
+        {"SUPER_ADMIN", "admin@pos.com"},       {"OWNER", "owner@pos.com"},
+        {"BRANCH_MANAGER", "manager@pos.com"},  {"CASHIER", "cashier1@pos.com"},
+        {"INVENTORY_STAFF", "inventory@pos.com"}};
+    temp_dir dir;
+    served_ledger server(dir.sub("ledger"), {"--demo"});
+    http_client client(server.port());
+    std::map<std::string, std::string> tokens;
+    for (const auto& [role, email] : users) tokens[role] = log_in(client, email);
+
+    for (const auto& route : table) {
+      std::string path = route.path;
+      if (const auto at = path.find("ID"); at != std::string::npos) path.replace(at, 2, unknown);
+      for (const auto& [role, email] : users) {
+        CAPTURE(route.method);
+        CAPTURE(path);
+        CAPTURE(role);
+        const bool allowed = route.roles.empty() ||
+                             std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
+        const auto reply = client.request(route.method, path, {},
+                                          {{"Authorization", "Bearer " + tokens[role]}});
+        if (allowed) {
+          // Served: found, or not found for the unknown id (never a guard's answer).
+          CHECK((reply.status == 200 || reply.status == 404));
+        } else {
+          CHECK(reply.status == 403);
+          std::string expected = "Requires one of roles: ";
+          for (std::size_t i = 0; i < route.roles.size(); ++i) {
+            expected += (i > 0 ? ", " : "") + route.roles[i];
+          }
+          expected += ", but user has: " + role;
+          CHECK(contains(reply.body, "\"message\":\"" + expected + "\""));
+        }
+        // Without a token: 401 whatever the role list.
+        CHECK(client.request(route.method, path).status == 401);
+      }
+    }
+  }
+
+  TEST_CASE("catalog reads: shapes, paging, search validation, scoping") {
+    temp_dir dir;
+    served_ledger server(dir.sub("ledger"), {"--demo"});
+    http_client client(server.port());
+    const auto bearer = [&](const std::string& email) {
+      return std::vector<std::pair<std::string, std::string>>{
+          {"Authorization", "Bearer " + log_in(client, email)}};
+    };
+    const auto admin = bearer("admin@pos.com");
+    const auto manager = bearer("manager@pos.com");
+    const auto cashier = bearer("cashier1@pos.com");
+
+    auto reply = client.request("GET", "/api/users?page=1&limit=2", {}, admin);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("total":6)"));
+    CHECK(contains(reply.body, R"("limit":2)"));
+    CHECK(contains(reply.body, R"("totalPages":3)"));
+    CHECK_FALSE(contains(reply.body, "passwordHash"));
+    reply = client.request("GET", "/api/users?limit=500", {}, admin);
+    CHECK(contains(reply.body, R"("limit":100)"));  // capped
+    reply = client.request("GET", "/api/users", {}, manager);
+    CHECK(contains(reply.body, R"("total":3)"));  // the manager's branch: manager, 2 cashiers
+    for (const char* bad : {"/api/users?page=0", "/api/users?page=abc", "/api/users?limit=-1"}) {
+      CAPTURE(bad);
+      CHECK(client.request("GET", bad, {}, admin).status == 400);
+    }
+
+    reply = client.request("GET", "/api/branches", {}, admin);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("code":"BR-HQ")"));
+    CHECK(contains(reply.body, R"("_count":)"));
+
+    reply = client.request("GET", "/api/products/search?name=hao%20hao", {}, cashier);
+    CHECK(reply.status == 200);
+    reply = client.request("GET", "/api/products/search?limit=2&page=2", {}, cashier);
+    CHECK(contains(reply.body, R"("page":2)"));
+    CHECK(contains(reply.body, R"("limit":2)"));
+    CHECK(contains(reply.body, R"("total":20)"));
+    reply = client.request("GET", "/api/products/search?color=red&page=x", {}, cashier);
+    CHECK(reply.status == 400);
+    CHECK(contains(reply.body, "property color should not exist"));
+    CHECK(contains(reply.body, "page must be a number conforming to the specified constraints"));
+
+    // A product found by search is found by id and by barcode, with the same id.
+    reply = client.request("GET", "/api/products/search?limit=1", {}, admin);
+    const auto id = json_string_field(reply.body, "id");
+    const auto barcode = json_string_field(reply.body, "barcode");
+    REQUIRE(id.has_value());
+    REQUIRE(barcode.has_value());
+    reply = client.request("GET", "/api/products/" + *id, {}, admin);
+    CHECK(reply.status == 200);
+    CHECK(json_string_field(reply.body, "id") == id);
+    reply = client.request("GET", "/api/products/barcode/" + *barcode, {}, cashier);
+    CHECK(reply.status == 200);
+    CHECK(json_string_field(reply.body, "id") == id);
+    reply = client.request("GET", "/api/products/barcode/nope", {}, cashier);
+    CHECK(reply.status == 404);
+    CHECK(contains(reply.body, R"("message":"Product not found for this barcode")"));
+    reply = client.request("GET", "/api/products/not-a-uuid", {}, admin);
+    CHECK(reply.status == 404);
+    CHECK(contains(reply.body, R"("message":"Product not found")"));
+
+    reply = client.request("GET", "/api/customers?search=0", {}, cashier);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("data":[{)"));
+    reply = client.request("GET", "/api/categories", {}, cashier);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("_count":{"products":)"));
+    reply = client.request("GET", "/api/suppliers", {}, admin);
+    CHECK(reply.status == 200);
   }
 
   TEST_CASE("serve refuses to start without secrets outside demo mode") {
