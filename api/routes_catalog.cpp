@@ -16,27 +16,12 @@ using projections::page_request;
 using projections::view_state;
 using context_ptr = std::shared_ptr<request_context>;
 
-constexpr auto SUPER_ADMIN = user_role::SUPER_ADMIN;
-constexpr auto BRANCH_MANAGER = user_role::BRANCH_MANAGER;
-constexpr auto CASHIER = user_role::CASHIER;
-constexpr auto INVENTORY_STAFF = user_role::INVENTORY_STAFF;
-constexpr auto OWNER = user_role::OWNER;
-
-// The entity number of a path id, or 0 (which no record has: the query answers "not found",
-// as the reference does for ids it cannot find; api-contract 1.5 leaves path ids unvalidated).
-template <class Id>
-Id path_id(const view_state& state, const context_ptr& context, entity_kind kind) {
-  const auto number =
-      parse_uuid(context->params.get("id"), state.catalog.model.ledger_namespace, kind);
-  return Id{number.value_or(0)};
-}
-
 // Routes that get their id from the views answer through this.
 template <class Id, class Query>
 route_handler by_id(entity_kind kind, Query query) {
   return [kind, query](server_app& app, const context_ptr& context) {
     app.reply_query(context, app.read([&](const view_state& state) {
-      return query(state, context->caller(), path_id<Id>(state, context, kind));
+      return query(state, context->caller(), id_in<Id>(state, context->params.get("id"), kind));
     }));
   };
 }
@@ -128,41 +113,34 @@ void customer_by_phone(server_app& app, const context_ptr& context) {
   }));
 }
 
-void add(router<route_entry>& routes, const char* method, const char* path,
-         std::vector<user_role> roles, route_handler handler) {
-  routes.add(method, path,
-             route_entry{fmt::format("{} {}", method, path), false, std::move(roles), 0,
-                         std::move(handler)});
-}
-
 }  // namespace
 
 void add_catalog_routes(router<route_entry>& routes) {
-  add(routes, "GET", "/api/users", {SUPER_ADMIN, BRANCH_MANAGER, OWNER}, users_list);
-  add(routes, "GET", "/api/users/:id", {SUPER_ADMIN, BRANCH_MANAGER},
+  add_route(routes, "GET", "/api/users", {SUPER_ADMIN, BRANCH_MANAGER, OWNER}, users_list);
+  add_route(routes, "GET", "/api/users/:id", {SUPER_ADMIN, BRANCH_MANAGER},
       by_id<user_id>(entity_kind::user, projections::user_get));
-  add(routes, "GET", "/api/branches", {SUPER_ADMIN, BRANCH_MANAGER, OWNER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/branches", {SUPER_ADMIN, BRANCH_MANAGER, OWNER, INVENTORY_STAFF},
       branches_list);
-  add(routes, "GET", "/api/branches/:id", {SUPER_ADMIN, BRANCH_MANAGER},
+  add_route(routes, "GET", "/api/branches/:id", {SUPER_ADMIN, BRANCH_MANAGER},
       by_id<branch_id>(entity_kind::branch, projections::branch_get));
-  add(routes, "GET", "/api/categories", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/categories", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER, INVENTORY_STAFF},
       categories_list);
-  add(routes, "GET", "/api/categories/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/categories/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
       by_id<category_id>(entity_kind::category, projections::category_get));
-  add(routes, "GET", "/api/products/search",
+  add_route(routes, "GET", "/api/products/search",
       {SUPER_ADMIN, BRANCH_MANAGER, CASHIER, INVENTORY_STAFF}, products_search);
-  add(routes, "GET", "/api/products/barcode/:barcode",
+  add_route(routes, "GET", "/api/products/barcode/:barcode",
       {SUPER_ADMIN, BRANCH_MANAGER, CASHIER, INVENTORY_STAFF}, product_by_barcode);
-  add(routes, "GET", "/api/products/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/products/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
       by_id<product_id>(entity_kind::product, projections::product_get));
-  add(routes, "GET", "/api/suppliers", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/suppliers", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
       suppliers_list);
-  add(routes, "GET", "/api/suppliers/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
+  add_route(routes, "GET", "/api/suppliers/:id", {SUPER_ADMIN, BRANCH_MANAGER, INVENTORY_STAFF},
       by_id<supplier_id>(entity_kind::supplier, projections::supplier_get));
-  add(routes, "GET", "/api/customers", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER}, customers_list);
-  add(routes, "GET", "/api/customers/phone/:phone", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER},
+  add_route(routes, "GET", "/api/customers", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER}, customers_list);
+  add_route(routes, "GET", "/api/customers/phone/:phone", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER},
       customer_by_phone);
-  add(routes, "GET", "/api/customers/:id", {SUPER_ADMIN, BRANCH_MANAGER},
+  add_route(routes, "GET", "/api/customers/:id", {SUPER_ADMIN, BRANCH_MANAGER},
       by_id<customer_id>(entity_kind::customer, projections::customer_get));
 }
 

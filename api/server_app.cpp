@@ -76,6 +76,14 @@ std::int64_t server_app::now_us() const {
 void server_app::register_routes() {
   add_auth_routes(routes_);
   add_catalog_routes(routes_);
+  add_operations_routes(routes_);
+}
+
+void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,
+               std::vector<user_role> roles, route_handler handler) {
+  routes.add(std::string(method), std::string(path),
+             route_entry{fmt::format("{} {}", method, path), false, std::move(roles), 0,
+                         std::move(handler)});
 }
 
 std::string server_app::error_body(unsigned status, const http_request& request,

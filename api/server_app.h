@@ -46,6 +46,13 @@ namespace ledger::api {
 
 using events::user_role;
 
+// Role names as the contract spells them, so route tables read like section 4.
+inline constexpr auto SUPER_ADMIN = user_role::SUPER_ADMIN;
+inline constexpr auto BRANCH_MANAGER = user_role::BRANCH_MANAGER;
+inline constexpr auto CASHIER = user_role::CASHIER;
+inline constexpr auto INVENTORY_STAFF = user_role::INVENTORY_STAFF;
+inline constexpr auto OWNER = user_role::OWNER;
+
 struct server_config {
   std::string data_dir = "./data";
   std::string listen_address = "0.0.0.0";
@@ -171,8 +178,22 @@ class server_app {
   std::int64_t started_at_us_ = 0;
 };
 
+// Registers an authenticated route; its key (rate limiter, log) is "METHOD /path".
+void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,
+               std::vector<user_role> roles, route_handler handler);
+
+// The entity number in `text` if it is a UUID of this ledger and kind, else id 0 (which no
+// record has: a query then answers "not found", as the reference does for ids it does not
+// know; api-contract 1.5 leaves path ids unvalidated).
+template <class Id>
+[[nodiscard]] Id id_in(const projections::view_state& state, std::string_view text,
+                       entity_kind kind) {
+  return Id{parse_uuid(text, state.catalog.model.ledger_namespace, kind).value_or(0)};
+}
+
 // Route registration, one function per contract section (api/routes_*.cpp).
 void add_auth_routes(router<route_entry>& routes);
 void add_catalog_routes(router<route_entry>& routes);
+void add_operations_routes(router<route_entry>& routes);
 
 }  // namespace ledger::api

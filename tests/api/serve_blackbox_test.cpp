@@ -200,6 +200,15 @@ TEST_SUITE("serve (black box)") {
         {"GET", "/api/customers", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
         {"GET", "/api/customers/phone/0000", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
         {"GET", "/api/customers/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"GET", "/api/inventory/low-stock", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF", "OWNER"}},
+        {"GET", "/api/inventory/stock", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/inventory/transactions", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/inventory/transfers", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/pos/receipt/ID", {"CASHIER", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/pos/sales", {"CASHIER", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/procurement/purchase-orders", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF", "OWNER"}},
+        {"GET", "/api/procurement/purchase-orders/ID", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/procurement/goods-receipts", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
     };
     const std::vector<std::pair<std::string, std::string>> users = {
         {"SUPER_ADMIN", "admin@pos.com"},       {"OWNER", "owner@pos.com"},
@@ -310,6 +319,63 @@ TEST_SUITE("serve (black box)") {
     CHECK(contains(reply.body, R"("_count":{"products":)"));
     reply = client.request("GET", "/api/suppliers", {}, admin);
     CHECK(reply.status == 200);
+  }
+
+  TEST_CASE("inventory, sales and procurement reads") {
+    temp_dir dir;
+    served_ledger server(dir.sub("ledger"), {"--demo"});
+    http_client client(server.port());
+    const auto bearer = [&](const std::string& email) {
+      return std::vector<std::pair<std::string, std::string>>{
+          {"Authorization", "Bearer " + log_in(client, email)}};
+    };
+    const auto inventory = bearer("inventory@pos.com");
+    const auto cashier = bearer("cashier1@pos.com");
+    const auto owner = bearer("owner@pos.com");
+
+    // The demo's opening stock: 20 products at the inventory clerk's branch (BR-HQ).
+    auto reply = client.request("GET", "/api/inventory/stock", {}, inventory);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("quantity":)"));
+    CHECK(contains(reply.body, R"("product":{)"));
+    reply = client.request("GET", "/api/inventory/transactions?limit=5", {}, inventory);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("limit":5)"));
+    CHECK(contains(reply.body, R"("type":")"));
+    CHECK(client.request("GET", "/api/inventory/transactions?page=0", {}, inventory).status == 400);
+    reply = client.request("GET", "/api/inventory/transfers", {}, inventory);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("referenceNumber":")"));  // the opening-stock transfers
+    CHECK(client.request("GET", "/api/inventory/low-stock", {}, owner).status == 200);
+
+    reply = client.request("GET", "/api/pos/sales", {}, cashier);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("total":0)"));
+    reply = client.request("GET", "/api/pos/sales", {}, owner);
+    CHECK(reply.status == 200);
+    reply = client.request("GET", "/api/pos/receipt/3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f", {}, cashier);
+    CHECK(reply.status == 404);
+    CHECK(contains(reply.body, R"("message":"Sale not found")"));
+
+    reply = client.request("GET", "/api/procurement/purchase-orders", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("poNumber":"PO-SAMPLE-001")"));
+    reply = client.request("GET", "/api/procurement/purchase-orders?status=RECEIVED", {}, owner);
+    CHECK(contains(reply.body, R"("total":0)"));
+    reply = client.request("GET", "/api/procurement/purchase-orders?status=SHIPPED", {}, owner);
+    CHECK(reply.status == 400);
+    CHECK(contains(reply.body, R"("message":"Invalid data format")"));
+    reply = client.request("GET", "/api/procurement/purchase-orders?limit=1", {}, inventory);
+    const auto po = json_string_field(reply.body, "id");
+    REQUIRE(po.has_value());
+    reply = client.request("GET", "/api/procurement/purchase-orders/" + *po, {}, inventory);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("poNumber":"PO-SAMPLE-001")"));
+    CHECK(contains(reply.body, R"("receipts":[])"));
+    reply = client.request("GET", "/api/procurement/purchase-orders/nope", {}, inventory);
+    CHECK(reply.status == 404);
+    CHECK(contains(reply.body, R"("message":"PO not found")"));
+    CHECK(client.request("GET", "/api/procurement/goods-receipts", {}, inventory).status == 200);
   }
 
   TEST_CASE("serve refuses to start without secrets outside demo mode") {
