@@ -77,6 +77,7 @@ void server_app::register_routes() {
   add_auth_routes(routes_);
   add_catalog_routes(routes_);
   add_operations_routes(routes_);
+  add_report_routes(routes_);
 }
 
 void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,

@@ -195,5 +195,6 @@ template <class Id>
 void add_auth_routes(router<route_entry>& routes);
 void add_catalog_routes(router<route_entry>& routes);
 void add_operations_routes(router<route_entry>& routes);
+void add_report_routes(router<route_entry>& routes);
 
 }  // namespace ledger::api

@@ -209,6 +209,14 @@ TEST_SUITE("serve (black box)") {
         {"GET", "/api/procurement/purchase-orders", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF", "OWNER"}},
         {"GET", "/api/procurement/purchase-orders/ID", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
         {"GET", "/api/procurement/goods-receipts", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
+        {"GET", "/api/reports/daily-sales", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/reports/product-sales", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/reports/inventory-valuation", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF", "OWNER"}},
+        {"GET", "/api/reports/profit", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/reports/cashier-performance", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/dashboard", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/audit", {"SUPER_ADMIN", "BRANCH_MANAGER", "OWNER"}},
+        {"GET", "/api/audit/inventory", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
     };
     const std::vector<std::pair<std::string, std::string>> users = {
         {"SUPER_ADMIN", "admin@pos.com"},       {"OWNER", "owner@pos.com"},
@@ -376,6 +384,64 @@ TEST_SUITE("serve (black box)") {
     CHECK(reply.status == 404);
     CHECK(contains(reply.body, R"("message":"PO not found")"));
     CHECK(client.request("GET", "/api/procurement/goods-receipts", {}, inventory).status == 200);
+  }
+
+  TEST_CASE("reports, dashboard and audit: windows, dates, filters") {
+    temp_dir dir;
+    served_ledger server(dir.sub("ledger"), {"--demo"});
+    http_client client(server.port());
+    const std::vector<std::pair<std::string, std::string>> owner{
+        {"Authorization", "Bearer " + log_in(client, "owner@pos.com")}};
+
+    auto reply = client.request("GET", "/api/reports/daily-sales?date=2025-05-31", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("date":"2025-05-31")"));
+    CHECK(contains(reply.body, R"("totalInvoices":0)"));
+    CHECK(contains(reply.body, R"("limit":50)"));
+    CHECK(contains(reply.body, R"("sequence":)"));
+    reply = client.request("GET", "/api/reports/daily-sales?date=31/05/2025", {}, owner);
+    CHECK(reply.status == 400);
+    CHECK(contains(reply.body, "date must be a valid date"));
+
+    reply = client.request("GET", "/api/reports/product-sales?limit=3", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("topSelling":[{)"));
+    reply = client.request("GET", "/api/reports/product-sales?limit=abc", {}, owner);
+    CHECK(contains(reply.body, R"("topSelling":[])"));  // the reference's empty lists
+    CHECK(client.request("GET", "/api/reports/product-sales?endDate=never", {}, owner).status == 400);
+
+    reply = client.request("GET", "/api/reports/profit?startDate=2025-01-01&endDate=2025-12-31", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("daily":[])"));
+    CHECK(contains(reply.body, "2025-01-01"));  // the period is echoed
+    CHECK(client.request("GET", "/api/reports/cashier-performance", {}, owner).status == 200);
+    reply = client.request("GET", "/api/reports/inventory-valuation?limit=5", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("categoryBreakdown":[)"));
+
+    reply = client.request("GET", "/api/dashboard", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("today":)"));
+
+    // The demo's history is in the audit log: logins (this test's own), product creations.
+    reply = client.request("GET", "/api/audit?action=LOGIN&limit=50", {}, owner);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("action":"LOGIN")"));
+    CHECK(contains(reply.body, R"("fullName":"Chủ cửa hàng")"));
+    reply = client.request("GET", "/api/audit?entity=Product&action=CREATE", {}, owner);
+    CHECK(contains(reply.body, R"("total":20)"));
+    reply = client.request("GET", "/api/audit?action=NOT_AN_ACTION", {}, owner);
+    CHECK(contains(reply.body, R"("total":0)"));
+    reply = client.request("GET", "/api/audit?userId=not-a-user", {}, owner);
+    CHECK(contains(reply.body, R"("total":0)"));
+    reply = client.request("GET", "/api/audit?startDate=yesterday", {}, owner);
+    CHECK(reply.status == 400);
+    CHECK(contains(reply.body, R"("message":"Invalid data format")"));
+    const std::vector<std::pair<std::string, std::string>> inventory{
+        {"Authorization", "Bearer " + log_in(client, "inventory@pos.com")}};
+    reply = client.request("GET", "/api/audit/inventory?limit=500", {}, inventory);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("limit":100)"));
   }
 
   TEST_CASE("serve refuses to start without secrets outside demo mode") {
