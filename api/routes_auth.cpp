@@ -181,6 +181,85 @@ void refresh(server_app& app, const context_ptr& context) {
       tokens->first);
 }
 
+// 5.5. Both hashes (verifying the current password, hashing the new one) run on the work
+// pool. The session's access token keeps working; the refresh token is revoked by the ledger.
+void change_password(server_app& app, const context_ptr& context) {
+  static const body_spec spec{.fields = {
+      required_field("currentPassword", field_type::string, {rule::is_string(), rule::not_empty()}),
+      required_field("newPassword", field_type::string,
+                     {rule::is_string(), rule::not_empty(), rule::min_length(6)})}};
+  const body_result body = validate_body(context->request.body, spec);
+  if (!app.body_is_valid(context, body)) return;
+  (void)app.blocking_work().post([&app, context, current = *body.body.string("currentPassword"),
+                                  next = *body.body.string("newPassword")] {
+    const auto stored = app.read([&](const view_state& state) -> std::optional<std::string> {
+      const engine::user_record* user = state.catalog.model.find(context->user->id);
+      if (user == nullptr) return std::nullopt;
+      return user->password_hash;
+    });
+    if (!stored) return app.reply_error(context, 400, "User not found");
+    if (!verify_password(current, *stored)) {
+      return app.reply_error(context, 400, "Current password is incorrect");
+    }
+    auto hash = hash_password(next);
+    if (!hash) return app.reply_error(context, 500, "Internal server error");
+    app.submit(context, engine::change_password{std::move(*hash)},
+               [&app, context](const engine::command_outcome& outcome) {
+                 app.reply(context, 200, message_json("Password changed successfully"),
+                           outcome.last_sequence);
+               });
+  });
+}
+
+// 5.6. The same answer whether or not the email exists; the plain token is in the response
+// only in demo mode (there is no mail delivery: a production deployment hands the token to
+// the user through another channel).
+void request_reset(server_app& app, const context_ptr& context) {
+  static const body_spec spec{.fields = {
+      required_field("email", field_type::string, {rule::is_email()})}};
+  const body_result body = validate_body(context->request.body, spec);
+  if (!app.body_is_valid(context, body)) return;
+  static constexpr std::string_view answer = "If the email exists, a reset link has been sent";
+  const std::string token = random_hex(32);
+  engine::request_password_reset command;
+  command.email = *body.body.string("email");
+  command.token_hash = sha256_of(token);
+  app.submit(
+      context, std::move(command),
+      [&app, context, token](const engine::command_outcome& outcome) {
+        json_writer json;
+        json.begin_object().string_field("message", answer);
+        if (app.config().demo) json.string_field("token", token);
+        json.end_object();
+        app.reply(context, 200, json.take(), outcome.last_sequence);
+      },
+      {}, [&app, context](const engine::rejection&) {
+        app.reply(context, 200, message_json(answer));
+      });
+}
+
+// 5.7. The new password is hashed on the work pool; the ledger finds the user by the token's
+// hash and checks its expiry. Access tokens issued before the reset stop working.
+void reset_password(server_app& app, const context_ptr& context) {
+  static const body_spec spec{.fields = {
+      required_field("token", field_type::string, {rule::is_string(), rule::not_empty()}),
+      required_field("newPassword", field_type::string,
+                     {rule::is_string(), rule::not_empty(), rule::min_length(6)})}};
+  const body_result body = validate_body(context->request.body, spec);
+  if (!app.body_is_valid(context, body)) return;
+  (void)app.blocking_work().post([&app, context, token = *body.body.string("token"),
+                                  next = *body.body.string("newPassword")] {
+    auto hash = hash_password(next);
+    if (!hash) return app.reply_error(context, 500, "Internal server error");
+    engine::reset_password command;
+    command.token_hash = sha256_of(token);
+    command.password_hash = std::move(*hash);
+    app.submit(context, std::move(command), [&app, context](const engine::command_outcome& outcome) {
+      app.reply(context, 200, message_json("Password reset successfully"), outcome.last_sequence);
+    });
+  });
+}
+
 // 5.8.
 void profile(server_app& app, const context_ptr& context) {
   app.reply_query(context, app.read([&](const view_state& state) {
@@ -198,6 +277,12 @@ void add_auth_routes(router<route_entry>& routes) {
              route_entry{"POST /api/auth/refresh", true, {}, 0, refresh});
   routes.add("GET", "/api/auth/profile",
              route_entry{"GET /api/auth/profile", false, {}, 0, profile});
+  routes.add("POST", "/api/auth/change-password",
+             route_entry{"POST /api/auth/change-password", false, {}, 0, change_password});
+  routes.add("POST", "/api/auth/request-reset",
+             route_entry{"POST /api/auth/request-reset", true, {}, 0, request_reset});
+  routes.add("POST", "/api/auth/reset-password",
+             route_entry{"POST /api/auth/reset-password", true, {}, 0, reset_password});
 }
 
 }  // namespace ledger::api

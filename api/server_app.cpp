@@ -331,7 +331,8 @@ bool server_app::body_is_valid(const std::shared_ptr<request_context>& context,
 
 void server_app::submit(const std::shared_ptr<request_context>& context, engine::command body,
                         std::function<void(const engine::command_outcome&)> then,
-                        user_id actor_override) {
+                        user_id actor_override,
+                        std::function<void(const engine::rejection&)> on_rejected) {
   engine::command_request request;
   request.actor = actor_override.value != 0 ? actor_override
                   : context->user ? context->user->id
@@ -339,12 +340,15 @@ void server_app::submit(const std::shared_ptr<request_context>& context, engine:
   request.body = std::move(body);
   ledger_.processor().submit(
       std::move(request),
-      [this, context, then = std::move(then)](engine::command_outcome&& outcome) mutable {
+      [this, context, then = std::move(then),
+       on_rejected = std::move(on_rejected)](engine::command_outcome&& outcome) mutable {
         // On the writer thread: hand over at once (never wait for the projector here).
         (void)work_.post([this, context, then = std::move(then),
-                    outcome = std::move(outcome)]() mutable {
+                          on_rejected = std::move(on_rejected),
+                          outcome = std::move(outcome)]() mutable {
           if (!outcome.ok()) {
             const auto& rejected = *outcome.rejected;
+            if (on_rejected) return on_rejected(rejected);
             return reply_error(context, status_of(engine::kind_of(rejected.code)),
                                rejected.message);
           }

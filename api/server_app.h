@@ -140,9 +140,11 @@ class server_app {
   // command), then on the work pool: a rejection is answered with its contract status and
   // message; an accepted command waits for the projector to apply its last event and calls
   // `then` (which answers).
+  // `on_rejected`, when set, answers a rejection itself (a route that must not reveal it).
   void submit(const std::shared_ptr<request_context>& context, engine::command body,
               std::function<void(const engine::command_outcome&)> then,
-              user_id actor_override = {});
+              user_id actor_override = {},
+              std::function<void(const engine::rejection&)> on_rejected = {});
 
   // Runs `f(view_state)` under the projector's read lock after waiting (bounded) for the
   // head the writer had when called.
