@@ -203,6 +203,11 @@ TEST_SUITE("serve (black box)") {
         {"GET", "/api/customers", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
         {"GET", "/api/customers/phone/0000", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
         {"GET", "/api/customers/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"POST", "/api/categories", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"PATCH", "/api/categories/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
+        {"DELETE", "/api/categories/ID", {"SUPER_ADMIN"}},
+        {"POST", "/api/customers", {"SUPER_ADMIN", "BRANCH_MANAGER", "CASHIER"}},
+        {"PATCH", "/api/customers/ID", {"SUPER_ADMIN", "BRANCH_MANAGER"}},
         {"GET", "/api/inventory/low-stock", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF", "OWNER"}},
         {"GET", "/api/inventory/stock", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
         {"GET", "/api/inventory/transactions", {"SUPER_ADMIN", "BRANCH_MANAGER", "INVENTORY_STAFF"}},
@@ -507,6 +512,70 @@ TEST_SUITE("serve (black box)") {
     CHECK(client.request("POST", "/api/auth/login",
                          R"({"email":"cashier2@pos.com","password":"after-reset"})")
               .status == 200);
+  }
+
+  TEST_CASE("category and customer writes (6.3, 6.6)") {
+    temp_dir dir;
+    served_ledger server(dir.sub("ledger"), {"--demo"});
+    http_client client(server.port());
+    const std::vector<std::pair<std::string, std::string>> admin{
+        {"Authorization", "Bearer " + log_in(client, "admin@pos.com")}};
+    const std::vector<std::pair<std::string, std::string>> cashier{
+        {"Authorization", "Bearer " + log_in(client, "cashier1@pos.com")}};
+
+    auto reply = client.request("POST", "/api/categories",
+                                R"({"name":"Đồ gia dụng","description":"Nồi, chảo"})", admin);
+    REQUIRE(reply.status == 201);
+    CHECK(!reply.header("x-ledger-seq").empty());
+    CHECK(contains(reply.body, R"("name":"Đồ gia dụng")"));
+    CHECK(contains(reply.body, R"("isActive":true)"));
+    const auto category = json_string_field(reply.body, "id");
+    REQUIRE(category.has_value());
+    reply = client.request("POST", "/api/categories", R"({"name":"Đồ gia dụng"})", admin);
+    CHECK(reply.status == 409);
+    CHECK(contains(reply.body, R"("message":"Category name already exists")"));
+    CHECK(client.request("POST", "/api/categories", R"({"name":""})", admin).status == 400);
+    reply = client.request("PATCH", "/api/categories/" + *category, R"({"name":"Gia dụng"})", admin);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("name":"Gia dụng")"));
+    CHECK(contains(reply.body, R"("description":"Nồi, chảo")"));
+    reply = client.request("GET", "/api/categories/" + *category, {}, admin);
+    CHECK(contains(reply.body, R"("products":[])"));
+    reply = client.request("DELETE", "/api/categories/" + *category, {}, admin);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("message":"Category deleted successfully")"));
+    reply = client.request("DELETE", "/api/categories/" + *category, {}, admin);
+    CHECK(reply.status == 404);
+    CHECK(contains(reply.body, R"("message":"Category not found")"));
+    // A category with products cannot be deleted.
+    reply = client.request("GET", "/api/products/search?limit=1", {}, admin);
+    const auto at = reply.body.find(R"("categoryId":")");
+    REQUIRE(at != std::string::npos);
+    const std::string used = reply.body.substr(at + 14, 36);
+    reply = client.request("DELETE", "/api/categories/" + used, {}, admin);
+    CHECK(reply.status == 409);
+    CHECK(contains(reply.body, "Cannot delete category with existing products. Disable it instead."));
+
+    reply = client.request("POST", "/api/customers",
+                           R"({"name":"Trần Thị B","phone":"0912345678","email":"b@example.com"})", cashier);
+    REQUIRE(reply.status == 201);
+    CHECK(contains(reply.body, R"("totalPoints":0)"));
+    CHECK(contains(reply.body, R"("totalSpent":"0")"));
+    const auto customer = json_string_field(reply.body, "id");
+    REQUIRE(customer.has_value());
+    reply = client.request("POST", "/api/customers", R"({"name":"Someone","phone":"0912345678"})", cashier);
+    CHECK(reply.status == 409);
+    CHECK(contains(reply.body, R"("message":"Phone number already registered")"));
+    reply = client.request("POST", "/api/customers", R"({"name":"X","phone":"1","email":"not-mail"})", cashier);
+    CHECK(reply.status == 400);
+    CHECK(contains(reply.body, "email must be an email"));
+    reply = client.request("PATCH", "/api/customers/" + *customer, R"({"name":"Trần Thị Bích"})", admin);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("name":"Trần Thị Bích")"));
+    CHECK(contains(reply.body, R"("phone":"0912345678")"));
+    reply = client.request("GET", "/api/customers/phone/0912345678", {}, cashier);
+    CHECK(reply.status == 200);
+    CHECK(contains(reply.body, R"("sales":[])"));
   }
 
   TEST_CASE("serve refuses to start without secrets outside demo mode") {
