@@ -114,112 +114,6 @@ void customer_by_phone(server_app& app, const context_ptr& context) {
   }));
 }
 
-// The id of the first event of type E in a committed outcome (what a create returns).
-template <class E, class Id>
-Id created_id(const engine::command_outcome& outcome, std::uint64_t E::*member) {
-  for (const auto& e : outcome.events) {
-    if (const E* typed = std::get_if<E>(&e)) return Id{typed->*member};
-  }
-  LEDGER_ASSERT(false, "a committed create without its event");
-  return Id{};
-}
-
-// 6.3 POST /api/categories.
-void create_category(server_app& app, const context_ptr& context) {
-  static const body_spec spec{.fields = {
-      required_field("name", field_type::string, {rule::is_string(), rule::not_empty()}),
-      optional_field("description", field_type::string, {rule::is_string()})}};
-  const body_result body = validate_body(context->request.body, spec);
-  if (!app.body_is_valid(context, body)) return;
-  engine::create_category command;
-  command.name = *body.body.string("name");
-  command.description = body.body.string("description").value_or("");
-  app.submit(context, std::move(command), [&app, context](const engine::command_outcome& outcome) {
-    const auto id = created_id<events::category_created, category_id>(
-        outcome, &events::category_created::category_id);
-    app.reply(context, 201, app.views().read([&](const view_state& state) {
-      return projections::category_row_json(state, *state.catalog.model.find(id));
-    }), outcome.last_sequence);
-  });
-}
-
-// 6.3 PATCH /api/categories/:id.
-void update_category(server_app& app, const context_ptr& context) {
-  static const body_spec spec{.fields = {
-      optional_field("name", field_type::string, {rule::is_string(), rule::not_empty()}),
-      optional_field("description", field_type::string, {rule::is_string()})}};
-  const body_result body = validate_body(context->request.body, spec);
-  if (!app.body_is_valid(context, body)) return;
-  engine::update_category command;
-  command.category = app.read([&](const view_state& state) {
-    return id_in<category_id>(state, context->params.get("id"), entity_kind::category);
-  });
-  command.name = body.body.string("name");
-  command.description = body.body.string("description");
-  app.submit(context, command, [&app, context, id = command.category](
-                                   const engine::command_outcome& outcome) {
-    app.reply(context, 200, app.views().read([&](const view_state& state) {
-      return projections::category_row_json(state, *state.catalog.model.find(id));
-    }), outcome.last_sequence);
-  });
-}
-
-// 6.3 DELETE /api/categories/:id.
-void delete_category(server_app& app, const context_ptr& context) {
-  engine::delete_category command;
-  command.category = app.read([&](const view_state& state) {
-    return id_in<category_id>(state, context->params.get("id"), entity_kind::category);
-  });
-  app.submit(context, command, [&app, context](const engine::command_outcome& outcome) {
-    app.reply(context, 200, R"({"message":"Category deleted successfully"})",
-              outcome.last_sequence);
-  });
-}
-
-// 6.6 POST /api/customers.
-void create_customer(server_app& app, const context_ptr& context) {
-  static const body_spec spec{.fields = {
-      required_field("name", field_type::string, {rule::is_string(), rule::not_empty()}),
-      required_field("phone", field_type::string, {rule::is_string(), rule::not_empty()}),
-      optional_field("email", field_type::string, {rule::is_email()})}};
-  const body_result body = validate_body(context->request.body, spec);
-  if (!app.body_is_valid(context, body)) return;
-  engine::create_customer command;
-  command.name = *body.body.string("name");
-  command.phone = *body.body.string("phone");
-  command.email = body.body.string("email").value_or("");
-  app.submit(context, std::move(command), [&app, context](const engine::command_outcome& outcome) {
-    const auto id = created_id<events::customer_created, customer_id>(
-        outcome, &events::customer_created::customer_id);
-    app.reply(context, 201, app.views().read([&](const view_state& state) {
-      return projections::customer_row_json(state, *state.catalog.model.find(id));
-    }), outcome.last_sequence);
-  });
-}
-
-// 6.6 PATCH /api/customers/:id.
-void update_customer(server_app& app, const context_ptr& context) {
-  static const body_spec spec{.fields = {
-      optional_field("name", field_type::string, {rule::is_string()}),
-      optional_field("phone", field_type::string, {rule::is_string()}),
-      optional_field("email", field_type::string, {rule::is_email()})}};
-  const body_result body = validate_body(context->request.body, spec);
-  if (!app.body_is_valid(context, body)) return;
-  engine::update_customer command;
-  command.customer = app.read([&](const view_state& state) {
-    return id_in<customer_id>(state, context->params.get("id"), entity_kind::customer);
-  });
-  command.name = body.body.string("name");
-  command.phone = body.body.string("phone");
-  command.email = body.body.string("email");
-  app.submit(context, command, [&app, context, id = command.customer](
-                                   const engine::command_outcome& outcome) {
-    app.reply(context, 200, app.views().read([&](const view_state& state) {
-      return projections::customer_row_json(state, *state.catalog.model.find(id));
-    }), outcome.last_sequence);
-  });
-}
-
 }  // namespace
 
 void add_catalog_routes(router<route_entry>& routes) {
@@ -247,14 +141,6 @@ void add_catalog_routes(router<route_entry>& routes) {
   add_route(routes, "GET", "/api/customers", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER}, customers_list);
   add_route(routes, "GET", "/api/customers/phone/:phone", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER},
       customer_by_phone);
-  add_route(routes, "POST", "/api/categories", {SUPER_ADMIN, BRANCH_MANAGER}, create_category);
-  add_route(routes, "PATCH", "/api/categories/:id", {SUPER_ADMIN, BRANCH_MANAGER},
-            update_category);
-  add_route(routes, "DELETE", "/api/categories/:id", {SUPER_ADMIN}, delete_category);
-  add_route(routes, "POST", "/api/customers", {SUPER_ADMIN, BRANCH_MANAGER, CASHIER},
-            create_customer);
-  add_route(routes, "PATCH", "/api/customers/:id", {SUPER_ADMIN, BRANCH_MANAGER},
-            update_customer);
   add_route(routes, "GET", "/api/customers/:id", {SUPER_ADMIN, BRANCH_MANAGER},
       by_id<customer_id>(entity_kind::customer, projections::customer_get));
 }

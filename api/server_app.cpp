@@ -76,7 +76,9 @@ std::int64_t server_app::now_us() const {
 void server_app::register_routes() {
   add_auth_routes(routes_);
   add_catalog_routes(routes_);
+  add_catalog_write_routes(routes_);
   add_operations_routes(routes_);
+  add_operations_write_routes(routes_);
   add_report_routes(routes_);
 }
 
@@ -108,6 +110,13 @@ http_response server_app::transport_error(unsigned status, std::string_view mess
   response.body = error_body(status, request, message);
   add_common_headers(request, response);
   return response;
+}
+
+std::optional<authenticated_user> server_app::authenticate_token(std::string_view token,
+                                                                 std::string& failure) {
+  http_request request;
+  request.headers.emplace_back("authorization", fmt::format("Bearer {}", token));
+  return authenticate(request, failure);
 }
 
 void server_app::add_common_headers(const http_request& request, http_response& response) const {
@@ -281,12 +290,18 @@ void server_app::reply_errors(const std::shared_ptr<request_context>& context,
   reply(context, 400, json.take());
 }
 
+void server_app::reply_rejection(const std::shared_ptr<request_context>& context,
+                                 const engine::rejection& rejected) {
+  reply_error(context, status_of(engine::kind_of(rejected.code)), rejected.message);
+}
+
 void server_app::reply_query(const std::shared_ptr<request_context>& context,
-                             const projections::query_result& result) {
+                             const projections::query_result& result, unsigned status,
+                             std::uint64_t ledger_sequence) {
   if (const auto* error = std::get_if<projections::query_error>(&result)) {
     return reply_error(context, static_cast<unsigned>(error->status), error->message);
   }
-  reply(context, 200, std::get<std::string>(result));
+  reply(context, status, std::get<std::string>(result), ledger_sequence);
 }
 
 std::optional<projections::page_request> server_app::paging(
@@ -349,8 +364,7 @@ void server_app::submit(const std::shared_ptr<request_context>& context, engine:
           if (!outcome.ok()) {
             const auto& rejected = *outcome.rejected;
             if (on_rejected) return on_rejected(rejected);
-            return reply_error(context, status_of(engine::kind_of(rejected.code)),
-                               rejected.message);
+            return reply_rejection(context, rejected);
           }
           if (outcome.last_sequence != 0 &&
               !views_.wait_for(outcome.last_sequence, config_.read_your_writes_timeout)) {

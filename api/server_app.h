@@ -39,6 +39,7 @@
 #include "api/work_pool.h"
 #include "engine/command_processor.h"
 #include "engine/ledger.h"
+#include "events/assert.h"
 #include "projections/projector.h"
 #include "projections/query.h"
 
@@ -79,6 +80,15 @@ struct authenticated_user {
   branch_id branch;
 };
 
+// The entity number in `text` if it is a UUID of this ledger and kind, else id 0 (which no
+// record has: a query then answers "not found", as the reference does for ids it does not
+// know; api-contract 1.5 leaves path ids unvalidated).
+template <class Id>
+[[nodiscard]] Id id_in(const projections::view_state& state, std::string_view text,
+                       entity_kind kind) {
+  return Id{parse_uuid(text, state.catalog.model.ledger_namespace, kind).value_or(0)};
+}
+
 class server_app;
 struct request_context;
 using route_handler = std::function<void(server_app&, const std::shared_ptr<request_context>&)>;
@@ -116,16 +126,25 @@ class server_app {
   // The error body for failures the transport detects (413, malformed HTTP).
   [[nodiscard]] http_response transport_error(unsigned status, std::string_view message,
                                               const http_request& request) const;
+  // The caller of a raw access token (the dashboard WebSocket passes it in its query string),
+  // checked exactly like a request's Bearer token; nullopt and `failure` (the 401 message).
+  [[nodiscard]] std::optional<authenticated_user> authenticate_token(std::string_view token,
+                                                                     std::string& failure);
 
   // --- For route handlers.
   void reply(const std::shared_ptr<request_context>& context, unsigned status, std::string body,
              std::uint64_t ledger_sequence = 0);
   void reply_error(const std::shared_ptr<request_context>& context, unsigned status,
                    std::string_view message);
+  // A business rule's refusal: its contract status (by kind) and message.
+  void reply_rejection(const std::shared_ptr<request_context>& context,
+                       const engine::rejection& rejected);
   void reply_errors(const std::shared_ptr<request_context>& context,
                     const std::vector<std::string>& messages);  // 400 with an array
+  // A query's answer: its error, or `status` with its body (and X-Ledger-Seq when given).
   void reply_query(const std::shared_ptr<request_context>& context,
-                   const projections::query_result& result);
+                   const projections::query_result& result, unsigned status = 200,
+                   std::uint64_t ledger_sequence = 0);
   // Answers 400 for a body that did not parse or validate and returns false; true when the
   // body is fine and the handler goes on.
   [[nodiscard]] bool body_is_valid(const std::shared_ptr<request_context>& context,
@@ -153,6 +172,31 @@ class server_app {
     (void)views_.wait_for(ledger_.processor().head_sequence(), config_.read_your_writes_timeout);
     return views_.read(std::forward<F>(f));
   }
+
+  // After a committed command: answers `status` with render(const view_state&), a
+  // query_result or a string. The command's records are in the views by then (submit waited),
+  // so an error result is a broken invariant.
+  template <class Render>
+  void reply_committed(const std::shared_ptr<request_context>& context, unsigned status,
+                       const engine::command_outcome& outcome, Render&& render) {
+    projections::query_result result = views_.read(std::forward<Render>(render));
+    auto* body = std::get_if<std::string>(&result);
+    LEDGER_ASSERT(body != nullptr, "views lack the records of committed sequence {}: {}",
+                  outcome.last_sequence, std::get<projections::query_error>(result).message);
+    reply(context, status, std::move(*body), outcome.last_sequence);
+  }
+
+  // For commands: the entity number of a UUID of this ledger, or `unknown_entity`, a number no
+  // record has (so the engine answers its "not found" rule; 0 would mean "none" in places,
+  // e.g. a cart's customer).
+  template <class Id>
+  [[nodiscard]] Id id_of(std::string_view text, entity_kind kind) {
+    const auto id = views_.read([&](const projections::view_state& state) {
+      return id_in<Id>(state, text, kind);
+    });
+    return id.value != 0 ? id : Id{unknown_entity};
+  }
+  static constexpr std::uint64_t unknown_entity = entity_number_max;
 
   [[nodiscard]] const server_config& config() const { return config_; }
   [[nodiscard]] engine::ledger_host& ledger() { return ledger_; }
@@ -184,19 +228,29 @@ class server_app {
 void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,
                std::vector<user_role> roles, route_handler handler);
 
-// The entity number in `text` if it is a UUID of this ledger and kind, else id 0 (which no
-// record has: a query then answers "not found", as the reference does for ids it does not
-// know; api-contract 1.5 leaves path ids unvalidated).
-template <class Id>
-[[nodiscard]] Id id_in(const projections::view_state& state, std::string_view text,
-                       entity_kind kind) {
-  return Id{parse_uuid(text, state.catalog.model.ledger_namespace, kind).value_or(0)};
+
+// The first event of type E in a committed outcome (the event the command must record).
+template <class E>
+[[nodiscard]] const E& committed_event(const engine::command_outcome& outcome) {
+  for (const auto& e : outcome.events) {
+    if (const E* typed = std::get_if<E>(&e)) return *typed;
+  }
+  LEDGER_ASSERT(false, "a committed command without the event it must record");
+  __builtin_unreachable();
+}
+
+// The id a create answers with: `member` of its E event.
+template <class E, class Id>
+[[nodiscard]] Id created_id(const engine::command_outcome& outcome, std::uint64_t E::*member) {
+  return Id{committed_event<E>(outcome).*member};
 }
 
 // Route registration, one function per contract section (api/routes_*.cpp).
 void add_auth_routes(router<route_entry>& routes);
 void add_catalog_routes(router<route_entry>& routes);
+void add_catalog_write_routes(router<route_entry>& routes);
 void add_operations_routes(router<route_entry>& routes);
+void add_operations_write_routes(router<route_entry>& routes);
 void add_report_routes(router<route_entry>& routes);
 
 }  // namespace ledger::api

@@ -782,6 +782,12 @@ std::optional<std::string> object_view::string(std::string_view key) const {
   return std::move(value.text);
 }
 
+std::optional<std::string> object_view::text(std::string_view key) const {
+  const json_node* node = find(key);
+  if (node == nullptr || node->type != json_node::kind::string) return std::nullopt;
+  return node->text;
+}
+
 std::optional<double> object_view::number(std::string_view key) const {
   const coerced value = coerce(find(key), field_type::number);
   if (!is_finite_number(value)) return std::nullopt;

@@ -157,6 +157,9 @@ class object_view {
   [[nodiscard]] std::vector<std::string> keys() const;      // in body order, without repeats
 
   [[nodiscard]] std::optional<std::string> string(std::string_view key) const;
+  // The value only if it is a JSON string (no coercion): for routes that read one field
+  // without validating it (cart/scan, cart/customer).
+  [[nodiscard]] std::optional<std::string> text(std::string_view key) const;
   [[nodiscard]] std::optional<double> number(std::string_view key) const;  // finite only
   // A finite, integral number with |v| <= 2^53 - 1.
   [[nodiscard]] std::optional<std::int64_t> integer(std::string_view key) const;

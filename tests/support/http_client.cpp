@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -213,13 +214,26 @@ std::optional<std::string> json_string_field(const std::string& json, const std:
   return json.substr(start, end - start);
 }
 
-std::string log_in(http_client& client, const std::string& email) {
+std::string log_in(http_client& client, const std::string& email, const std::string& password) {
   const auto reply = client.request(
-      "POST", "/api/auth/login", R"({"email":")" + email + R"(","password":"password123"})");
+      "POST", "/api/auth/login",
+      fmt::format(R"({{"email":"{}","password":"{}"}})", email, password));
   REQUIRE_MESSAGE(reply.status == 200, reply.body);
   const auto token = json_string_field(reply.body, "accessToken");
   REQUIRE(token.has_value());
   return *token;
+}
+
+std::vector<std::pair<std::string, std::string>> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+std::string ledger_head(http_client& client) {
+  const auto health = client.request("GET", "/health");
+  REQUIRE(health.status == 200);
+  const auto at = health.body.find("\"ledgerHead\":");
+  REQUIRE(at != std::string::npos);
+  return health.body.substr(at + 13, health.body.find_first_of(",}", at) - at - 13);
 }
 
 }  // namespace ledger::testing

@@ -75,8 +75,15 @@ class served_ledger {
   std::string log_path_;
 };
 
-// "accessToken" of a demo user's login (password123); FAILs the test when login fails.
-std::string log_in(http_client& client, const std::string& email);
+// "accessToken" of a login (demo users' password by default); FAILs the test when login fails.
+std::string log_in(http_client& client, const std::string& email,
+                   const std::string& password = "password123");
+
+// The Authorization header of an access token, for http_client::request.
+std::vector<std::pair<std::string, std::string>> bearer(const std::string& token);
+
+// The ledger head sequence /health reports (as text); FAILs the test when /health does not answer.
+std::string ledger_head(http_client& client);
 
 // The value of a top-level JSON string field (tests only; naive but exact for our bodies).
 std::optional<std::string> json_string_field(const std::string& json, const std::string& name);
