@@ -1,7 +1,7 @@
 #pragma once
-// The HTTP/1.1 server: Boost.Beast on an Asio thread pool (the only translation unit that
-// includes Beast). It owns sockets and framing; everything else is the application's
-// request_handler (api/server_app.h).
+// The HTTP/1.1 and WebSocket server: Boost.Beast on an Asio thread pool (the only translation
+// unit that includes Beast). It owns sockets and framing; everything else is the application's
+// request_handler (api/server_app.h) and websocket_handler (api/websocket_types.h).
 //
 //   * keep-alive; requests on one connection are read, answered and written strictly one
 //     after another, so pipelined requests get their responses in order;
@@ -9,12 +9,20 @@
 //     connection limit (connections beyond it are closed at once);
 //   * timeouts: `idle_timeout` for the next request's header to arrive, `read_timeout` for its
 //     body, `write_timeout` for the response;
+//   * WebSocket upgrades (GET with `Upgrade: websocket`) go to the websocket_handler when one
+//     is given (otherwise to the request handler like any request): it refuses with an HTTP
+//     response, or accepts with a feed the session pulls text frames from, one frame in
+//     flight at a time. Client pings are answered (Beast); the server pings a silent client
+//     after half of `idle_timeout` and drops it after `idle_timeout` without any frame;
+//     client messages are read and ignored, one larger than `websocket_message_limit` closes
+//     the connection (1009); the opening and closing handshakes get `write_timeout` each;
 //   * graceful stop: stop() closes the listener, answers in-flight requests (with
-//     `Connection: close`), closes idle connections, and returns when every connection is
-//     gone or `drain_timeout` passed.
+//     `Connection: close`), closes idle connections, closes WebSockets with 1001 (going
+//     away), and returns when every connection is gone or `drain_timeout` passed.
 //
-// Thread-safety: start() and stop() from one controlling thread; the handler runs on pool
-// threads, and may call `respond` from any thread.
+// Thread-safety: start() and stop() from one controlling thread; the handlers run on pool
+// threads, and may call `respond` from any thread; a feed may wake its session from any
+// thread (the wake posts to the session's strand, and does nothing once stop() has returned).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -25,6 +33,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
+#include "api/websocket_types.h"
 
 namespace ledger::api {
 
@@ -39,6 +48,7 @@ struct http_server_options {
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds drain_timeout{10'000};
+  std::size_t websocket_message_limit = 4 * 1024;  // a client message, in bytes
 };
 
 // What the server itself answers when a request never reaches the handler (413 body too
@@ -49,13 +59,16 @@ using transport_error_fn =
 struct http_server_metrics {
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> connections_refused{0};  // over max_connections
-  std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::int64_t> connections_open{0};  // WebSockets included
+  std::atomic<std::uint64_t> websockets_accepted{0};
+  std::atomic<std::int64_t> websockets_open{0};  // connected WebSocket clients
 };
 
 class http_server {
  public:
+  // `upgrade` may be empty: no WebSocket, upgrade requests go to `handler`.
   http_server(http_server_options options, request_handler handler,
-              transport_error_fn transport_error);
+              transport_error_fn transport_error, websocket_handler upgrade = {});
   ~http_server();
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;

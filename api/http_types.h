@@ -10,6 +10,7 @@
 // Thread-safety: plain values; `respond` may be called from any thread.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,12 +39,22 @@ struct http_request {
   }
 };
 
+// A body produced over time, sent with chunked transfer encoding (the follow mode of
+// GET /api/v1/events). The transport asks for one chunk at a time with next(deliver); the
+// producer calls `deliver` exactly once, from any thread, with the next bytes (never empty)
+// or with nullopt to end the body. A connection that went away simply stops asking.
+struct body_stream {
+  using deliver_fn = std::function<void(std::optional<std::string>)>;
+  std::function<void(deliver_fn)> next;
+};
+
 struct http_response {
   unsigned status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool close = false;  // close the connection after this response
+  std::shared_ptr<body_stream> stream;  // set: the body comes from it (`body` is not sent)
 };
 
 using respond_fn = std::function<void(http_response)>;

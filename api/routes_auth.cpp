@@ -262,9 +262,9 @@ void reset_password(server_app& app, const context_ptr& context) {
 
 // 5.8.
 void profile(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::profile_json(state, context->caller());
-  }));
+  });
 }
 
 }  // namespace

@@ -21,9 +21,9 @@ using context_ptr = std::shared_ptr<request_context>;
 template <class Id, class Query>
 route_handler by_id(entity_kind kind, Query query) {
   return [kind, query](server_app& app, const context_ptr& context) {
-    app.reply_query(context, app.read([&](const view_state& state) {
+    app.answer_query(context, [&](const view_state& state) {
       return query(state, context->caller(), id_in<Id>(state, context->params.get("id"), kind));
-    }));
+    });
   };
 }
 
@@ -62,56 +62,56 @@ void products_search(server_app& app, const context_ptr& context) {
   filters.name = context->query.get("name").value_or("");
   filters.category = context->query.get("categoryId").value_or("");
   if (const auto active = context->query.get("isActive")) filters.is_active = *active == "true";
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::products_search(state, context->caller(), filters, paging);
-  }));
+  });
 }
 
 void users_list(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::users_list(state, context->caller(), *paging);
-  }));
+  });
 }
 
 void branches_list(server_app& app, const context_ptr& context) {
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::branches_list(state, context->caller());
-  }));
+  });
 }
 
 void categories_list(server_app& app, const context_ptr& context) {
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::categories_list(state, context->caller(), search_of(context));
-  }));
+  });
 }
 
 void product_by_barcode(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::product_by_barcode(state, context->caller(),
                                            context->params.get("barcode"));
-  }));
+  });
 }
 
 void suppliers_list(server_app& app, const context_ptr& context) {
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::suppliers_list(state, context->caller(), search_of(context));
-  }));
+  });
 }
 
 void customers_list(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::customers_list(state, context->caller(), search_of(context), *paging);
-  }));
+  });
 }
 
 void customer_by_phone(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::customer_by_phone(state, context->caller(), context->params.get("phone"));
-  }));
+  });
 }
 
 }  // namespace

@@ -19,49 +19,51 @@ std::optional<product_id> product_filter(const view_state& state, const context_
   return id_in<product_id>(state, *text, entity_kind::product);
 }
 
+// The stock reads take asOf (the views as of a sequence or a time); their queries run later on
+// the work pool then, so they capture by value.
 void low_stock(server_app& app, const context_ptr& context) {
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::low_stock(state, context->caller());
-  }));
+  app.answer_query(context, [who = context->caller()](const view_state& state) {
+    return projections::low_stock(state, who);
+  }, true);
 }
 
 void stock(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [context](const view_state& state) {
     return projections::stock_list(state, context->caller(), product_filter(state, context));
-  }));
+  }, true);
 }
 
 void transactions(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::transactions(state, context->caller(), product_filter(state, context),
                                      *paging);
-  }));
+  });
 }
 
 void transfers(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::transfers_list(state, *paging);
-  }));
+  });
 }
 
 void receipt(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::receipt(
         state, context->caller(),
         id_in<sale_id>(state, context->params.get("saleId"), entity_kind::sale));
-  }));
+  });
 }
 
 void sales(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::sales_list(state, context->caller(), *paging);
-  }));
+  });
 }
 
 void purchase_orders(server_app& app, const context_ptr& context) {
@@ -75,25 +77,25 @@ void purchase_orders(server_app& app, const context_ptr& context) {
     // An unknown literal fails in the reference's database layer (9.3).
     if (!status) return app.reply_error(context, 400, "Invalid data format");
   }
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::purchase_orders_list(state, status, *paging);
-  }));
+  });
 }
 
 void purchase_order(server_app& app, const context_ptr& context) {
-  app.reply_query(context, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::purchase_order_get(
         state, id_in<purchase_order_id>(state, context->params.get("id"),
                                         entity_kind::purchase_order));
-  }));
+  });
 }
 
 void goods_receipts(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 20);
   if (!paging) return;
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     return projections::goods_receipts_list(state, *paging);
-  }));
+  });
 }
 
 }  // namespace

@@ -33,14 +33,24 @@ std::optional<std::int64_t> query_date(server_app& app, const context_ptr& conte
 }
 
 // The [start, end] window of 10.2, 10.4 and 10.5: startDate as given (default a year before
-// now), endDate extended to the end of its UTC day (default now).
+// "now"), endDate extended to the end of its UTC day (default "now"). "Now" is the clock, or
+// the asOf point for a report as of the past, so it is resolved when the views are.
+struct window_dates {
+  std::optional<std::int64_t> start_us;
+  std::optional<std::int64_t> end_us;
+};
+
 struct window {
   std::int64_t start_us = 0;
   std::int64_t end_us = 0;
 };
 
-std::optional<window> report_window(server_app& app, const context_ptr& context) {
-  const std::int64_t now = app.now_us();
+window window_at(const window_dates& dates, std::int64_t now) {
+  return window{dates.start_us.value_or(now - year_us),
+                dates.end_us ? projections::day_end_us(projections::utc_day(*dates.end_us)) : now};
+}
+
+std::optional<window_dates> report_window(server_app& app, const context_ptr& context) {
   bool failed = false;
   const auto start = query_date(app, context, "startDate",
                                 "startDate must be a valid date (YYYY-MM-DD or ISO-8601)", failed);
@@ -48,9 +58,11 @@ std::optional<window> report_window(server_app& app, const context_ptr& context)
   const auto end = query_date(app, context, "endDate",
                               "endDate must be a valid date (YYYY-MM-DD or ISO-8601)", failed);
   if (failed) return std::nullopt;
-  return window{start.value_or(now - year_us),
-                end ? projections::day_end_us(projections::utc_day(*end)) : now};
+  return window_dates{start, end};
 }
+
+// Reports and the dashboard take asOf (the views as of a sequence or a time).
+constexpr bool takes_as_of = true;
 
 void daily_sales(server_app& app, const context_ptr& context) {
   bool failed = false;
@@ -59,56 +71,60 @@ void daily_sales(server_app& app, const context_ptr& context) {
   if (failed) return;
   const auto paging = app.paging(context, 50);
   if (!paging) return;
-  const std::int64_t day = projections::utc_day(date.value_or(app.now_us()));
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::daily_sales(state, context->caller(), day, *paging);
-  }));
+  app.answer_query(context, [date, paging, who = context->caller()](const view_state& state,
+                                                                    std::int64_t now) {
+    return projections::daily_sales(state, who, projections::utc_day(date.value_or(now)), *paging);
+  }, takes_as_of);
 }
 
 void product_sales(server_app& app, const context_ptr& context) {
-  const auto range = report_window(app, context);
-  if (!range) return;
+  const auto dates = report_window(app, context);
+  if (!dates) return;
   // A non-numeric limit gives empty lists, as in the reference (10.2).
   std::int64_t limit = 20;
   if (const auto text = context->query.get("limit")) limit = parse_int(*text).value_or(-1);
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::product_sales(state, context->caller(), range->start_us, range->end_us,
-                                      limit);
-  }));
+  app.answer_query(context, [dates, limit, who = context->caller()](const view_state& state,
+                                                                    std::int64_t now) {
+    const window range = window_at(*dates, now);
+    return projections::product_sales(state, who, range.start_us, range.end_us, limit);
+  }, takes_as_of);
 }
 
 void inventory_valuation(server_app& app, const context_ptr& context) {
   const auto paging = app.paging(context, 50);
   if (!paging) return;
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::inventory_valuation(state, context->caller(), *paging);
-  }));
+  app.answer_query(context, [paging, who = context->caller()](const view_state& state) {
+    return projections::inventory_valuation(state, who, *paging);
+  }, takes_as_of);
 }
 
 void profit(server_app& app, const context_ptr& context) {
-  const auto range = report_window(app, context);
-  if (!range) return;
-  const projections::period_text period{context->query.get("startDate").value_or(""),
-                                        context->query.get("endDate").value_or("")};
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::profit(state, context->caller(), range->start_us, range->end_us, period);
-  }));
+  const auto dates = report_window(app, context);
+  if (!dates) return;
+  app.answer_query(context, [dates, who = context->caller(),
+                             start = std::string(context->query.get("startDate").value_or("")),
+                             end = std::string(context->query.get("endDate").value_or(""))](
+                                const view_state& state, std::int64_t now) {
+    const window range = window_at(*dates, now);
+    return projections::profit(state, who, range.start_us, range.end_us,
+                               projections::period_text{start, end});
+  }, takes_as_of);
 }
 
 void cashier_performance(server_app& app, const context_ptr& context) {
-  const auto range = report_window(app, context);
-  if (!range) return;
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::cashier_performance(state, context->caller(), range->start_us,
-                                            range->end_us);
-  }));
+  const auto dates = report_window(app, context);
+  if (!dates) return;
+  app.answer_query(context, [dates, who = context->caller()](const view_state& state,
+                                                             std::int64_t now) {
+    const window range = window_at(*dates, now);
+    return projections::cashier_performance(state, who, range.start_us, range.end_us);
+  }, takes_as_of);
 }
 
 void dashboard(server_app& app, const context_ptr& context) {
-  const std::int64_t now = app.now_us();
-  app.reply(context, 200, app.read([&](const view_state& state) {
-    return projections::dashboard_for(state, context->caller(), now);
-  }));
+  app.answer_query(context, [who = context->caller()](const view_state& state, std::int64_t now) {
+    return projections::dashboard_for(state, who, now);
+  }, takes_as_of);
 }
 
 // 11.2. Unknown entity or action names match nothing; unparsable dates are 400 "Invalid data
@@ -130,13 +146,13 @@ void audit(server_app& app, const context_ptr& context) {
     filters.action = projections::parse_audit_action(*action);
     filters.matches_nothing |= !filters.action;
   }
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     if (const auto user = context->query.get("userId")) {
       filters.user = id_in<user_id>(state, *user, entity_kind::user);
       filters.matches_nothing |= filters.user->value == 0;  // actor 0 is the ledger itself
     }
     return projections::audit_list(state, context->caller(), filters, *paging);
-  }));
+  });
 }
 
 // 11.3.
@@ -148,7 +164,7 @@ void inventory_audit(server_app& app, const context_ptr& context) {
     filters.type = projections::parse_audit_action(*type);
     filters.matches_nothing |= !filters.type;
   }
-  app.reply(context, 200, app.read([&](const view_state& state) {
+  app.answer_query(context, [&](const view_state& state) {
     if (const auto product = context->query.get("productId")) {
       filters.product = id_in<product_id>(state, *product, entity_kind::product);
       filters.matches_nothing |= filters.product->value == 0;
@@ -158,7 +174,7 @@ void inventory_audit(server_app& app, const context_ptr& context) {
       filters.matches_nothing |= filters.branch->value == 0;
     }
     return projections::inventory_audit(state, context->caller(), filters, *paging);
-  }));
+  });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/dashboard_endpoint.h"
+#include "api/dashboard_hub.h"
 #include "api/demo_data.h"
 #include "api/http_server.h"
 #include "api/jwt.h"
@@ -183,6 +186,9 @@ int run_serve(const std::map<std::string, std::string>& flags) {
   engine::ledger_options options;
   options.data_dir = config->data_dir;
   options.start_writer = false;
+  // The live dashboard's fan-out; declared first, so it outlives the projector thread that
+  // publishes into it and the WebSocket sessions that subscribe to it.
+  dashboard_hub dashboard_feed;
   std::unique_ptr<projections::projector> views;
   std::string views_error;
   projections::projector_options view_options;
@@ -203,6 +209,10 @@ int run_serve(const std::map<std::string, std::string>& flags) {
     std::fprintf(stderr, "posledger serve: views: %s\n", views_error.c_str());
     return 1;
   }
+  views->subscribe_dashboard(
+      [&dashboard_feed](const projections::dashboard_update& update) {
+        dashboard_feed.publish(update);
+      });
   views->attach(host->processor());
   host->start();
   views->start();
@@ -231,7 +241,19 @@ int run_serve(const std::map<std::string, std::string>& flags) {
       },
       [&app](unsigned status, std::string_view message, const http_request& request) {
         return app.transport_error(status, message, request);
-      });
+      },
+      dashboard_websocket(app, dashboard_feed));
+  app.add_metrics_source([&server](std::string& out) {
+    const http_server_metrics& transport = server.metrics();
+    append_metric_header(out, "posledger_http_connections_open", "gauge",
+                         "Open client connections (WebSockets included)");
+    append_metric(out, "posledger_http_connections_open", "",
+                  static_cast<std::uint64_t>(std::max<std::int64_t>(0, transport.connections_open.load())));
+    append_metric_header(out, "posledger_websocket_clients", "gauge",
+                         "Connected dashboard WebSocket clients");
+    append_metric(out, "posledger_websocket_clients", "",
+                  static_cast<std::uint64_t>(std::max<std::int64_t>(0, transport.websockets_open.load())));
+  });
   const unsigned short port = server.start(error);
   if (port == 0) {
     std::fprintf(stderr, "posledger serve: %s\n", error.c_str());
@@ -244,7 +266,8 @@ int run_serve(const std::map<std::string, std::string>& flags) {
 
   server.wait_for_signal();
   std::fprintf(stderr, "posledger serve: stopping (finishing in-flight requests)\n");
-  server.stop();
+  app.stop_streams();  // open event streams end, so their connections can drain
+  server.stop();  // also closes the dashboard WebSockets (1001): their subscriptions end
   app.blocking_work().stop();  // nothing may answer through the closed server after this
   host->stop();   // the writer drains its queue and takes its final snapshot
   views->stop();  // the projector folds what is left and takes its final view snapshot

@@ -8,37 +8,13 @@
 #include "api/jwt.h"
 #include "events/assert.h"
 #include "projections/json_writer.h"
+#include "projections/rebuild.h"
+#include "projections/time_text.h"
 
 namespace ledger::api {
 namespace {
 
 using projections::json_writer;
-
-unsigned status_of(engine::rejection_kind kind) {
-  switch (kind) {
-    case engine::rejection_kind::invalid: return 400;
-    case engine::rejection_kind::unauthenticated: return 401;
-    case engine::rejection_kind::forbidden: return 403;
-    case engine::rejection_kind::not_found: return 404;
-    case engine::rejection_kind::conflict: return 409;
-    case engine::rejection_kind::unavailable: return 503;
-  }
-  LEDGER_ASSERT(false, "rejection kind {}", static_cast<int>(kind));
-  return 500;
-}
-
-std::string_view role_name(user_role role) { return events::wire::EnumNameuser_role(role); }
-
-std::string roles_message(const std::vector<user_role>& roles, user_role has) {
-  std::string text = "Requires one of roles: ";
-  for (std::size_t i = 0; i < roles.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += role_name(roles[i]);
-  }
-  text += ", but user has: ";
-  text += role_name(has);
-  return text;
-}
 
 std::string upper_ascii(std::string_view text) {
   std::string out(text);
@@ -60,7 +36,8 @@ server_app::server_app(server_config config, engine::ledger_host& ledger,
     : config_(std::move(config)),
       ledger_(ledger),
       views_(views),
-      work_(std::max(2u, std::thread::hardware_concurrency())) {
+      work_(std::max(2u, std::thread::hardware_concurrency())),
+      events_feed_(std::make_unique<event_feed>(ledger, event_feed_options{})) {
   started_at_us_ = now_us();
   register_routes();
 }
@@ -80,6 +57,33 @@ void server_app::register_routes() {
   add_operations_routes(routes_);
   add_operations_write_routes(routes_);
   add_report_routes(routes_);
+  add_native_routes(routes_);
+  add_metrics_routes(routes_);
+  add_docs_routes(routes_);
+}
+
+unsigned rejection_status(const engine::rejection& rejected) {
+  switch (engine::kind_of(rejected.code)) {
+    case engine::rejection_kind::invalid: return 400;
+    case engine::rejection_kind::unauthenticated: return 401;
+    case engine::rejection_kind::forbidden: return 403;
+    case engine::rejection_kind::not_found: return 404;
+    case engine::rejection_kind::conflict: return 409;
+    case engine::rejection_kind::unavailable: return 503;
+  }
+  LEDGER_ASSERT(false, "rejection code {}", static_cast<int>(rejected.code));
+  return 500;
+}
+
+std::string roles_message(const std::vector<user_role>& roles, user_role has) {
+  std::string text = "Requires one of roles: ";
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += events::wire::EnumNameuser_role(roles[i]);
+  }
+  text += ", but user has: ";
+  text += events::wire::EnumNameuser_role(has);
+  return text;
 }
 
 void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,
@@ -123,7 +127,11 @@ void server_app::add_common_headers(const http_request& request, http_response& 
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  if (response.content_type.starts_with("application/json")) {
+  const bool has_policy =
+      std::any_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
+        return header.first == "Content-Security-Policy";
+      });
+  if (response.content_type.starts_with("application/json") && !has_policy) {
     response.headers.emplace_back("Content-Security-Policy",
                                   "default-src 'none'; frame-ancestors 'none'");
   }
@@ -252,10 +260,71 @@ void server_app::finish(const std::shared_ptr<request_context>& context, http_re
   std::string text = line.take();
   text += '\n';
   std::fwrite(text.data(), 1, text.size(), stderr);
+  request_metrics_.record(context->route != nullptr ? std::string_view(context->route->key)
+                                                    : std::string_view("unmatched"),
+                          response.status, micros);
   auto respond = std::move(context->respond);
   LEDGER_ASSERT(respond != nullptr, "request {} answered twice", context->request.id);
   context->respond = nullptr;
   respond(std::move(response));
+}
+
+void server_app::reply_stream(const std::shared_ptr<request_context>& context,
+                              std::shared_ptr<body_stream> stream, std::string content_type) {
+  http_response response;
+  response.content_type = std::move(content_type);
+  response.stream = std::move(stream);
+  finish(context, std::move(response));
+}
+
+void server_app::add_metrics_source(std::function<void(std::string&)> source) {
+  metrics_sources_.push_back(std::move(source));
+}
+
+std::string server_app::render_metrics() const {
+  std::string out = request_metrics_.render();
+  const engine::processor_metrics& writer = ledger_.processor().metrics();
+  append_metric_header(out, "posledger_commands_total", "counter",
+                       "Commands decided by the single writer, by outcome");
+  append_metric(out, "posledger_commands_total", R"(outcome="committed")",
+                writer.commands_committed.load());
+  append_metric(out, "posledger_commands_total", R"(outcome="duplicate")",
+                writer.commands_duplicate.load());
+  append_metric(out, "posledger_commands_total", R"(outcome="rejected")",
+                writer.commands_rejected.load());
+  append_metric_header(out, "posledger_group_commit_batch_size", "histogram",
+                       "Commands per group commit (one fsync each)");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < engine::batch_size_buckets; ++i) {
+    cumulative += writer.batch_sizes[i].load();
+    append_metric(out, "posledger_group_commit_batch_size_bucket",
+                  fmt::format("le=\"{}\"", std::uint64_t{1} << i), cumulative);
+  }
+  const std::uint64_t batches = writer.batches.load();
+  append_metric(out, "posledger_group_commit_batch_size_bucket", R"(le="+Inf")", batches);
+  append_metric(out, "posledger_group_commit_batch_size_sum", "",
+                writer.commands_committed.load() + writer.commands_duplicate.load() +
+                    writer.commands_rejected.load());
+  append_metric(out, "posledger_group_commit_batch_size_count", "", batches);
+  append_metric_header(out, "posledger_events_written_total", "counter",
+                       "Events appended to the log");
+  append_metric(out, "posledger_events_written_total", "", writer.events_written.load());
+  append_metric_header(out, "posledger_writer_queue_depth", "gauge",
+                       "Commands waiting for the single writer");
+  append_metric(out, "posledger_writer_queue_depth", "", writer.queue_depth.load());
+  const std::uint64_t head = ledger_.processor().head_sequence();
+  const std::uint64_t applied = views_.applied();
+  append_metric_header(out, "posledger_ledger_head_sequence", "gauge",
+                       "Sequence of the last committed event");
+  append_metric(out, "posledger_ledger_head_sequence", "", head);
+  append_metric_header(out, "posledger_views_applied_sequence", "gauge",
+                       "Sequence the query views have applied");
+  append_metric(out, "posledger_views_applied_sequence", "", applied);
+  append_metric_header(out, "posledger_projection_lag_events", "gauge",
+                       "Committed events the query views have not applied yet");
+  append_metric(out, "posledger_projection_lag_events", "", head > applied ? head - applied : 0);
+  for (const auto& source : metrics_sources_) source(out);
+  return out;
 }
 
 void server_app::reply(const std::shared_ptr<request_context>& context, unsigned status,
@@ -290,9 +359,64 @@ void server_app::reply_errors(const std::shared_ptr<request_context>& context,
   reply(context, 400, json.take());
 }
 
+void server_app::reply_document(const std::shared_ptr<request_context>& context, unsigned status,
+                                std::string body, std::string content_type,
+                                std::vector<std::pair<std::string, std::string>> headers) {
+  http_response response;
+  response.status = status;
+  response.body = std::move(body);
+  response.content_type = std::move(content_type);
+  response.headers = std::move(headers);
+  finish(context, std::move(response));
+}
+
+void server_app::answer_as_of(const std::shared_ptr<request_context>& context,
+                              as_of_query query) {
+  const std::string text(*context->query.get("asOf"));
+  const bool is_sequence =
+      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::optional<std::int64_t> at_us;
+  std::uint64_t sequence = 0;
+  if (is_sequence) {
+    const auto parsed = parse_int(text);
+    if (!parsed) return reply_error(context, 400, "asOf must be a ledger sequence or an ISO-8601 time");
+    sequence = static_cast<std::uint64_t>(*parsed);
+  } else {
+    at_us = projections::parse_query_date(text);
+    if (!at_us) return reply_error(context, 400, "asOf must be a ledger sequence or an ISO-8601 time");
+  }
+  const bool posted = work_.post([this, context, query = std::move(query), sequence, at_us]() mutable {
+    engine::event_store& store = ledger_.store();
+    // A point beyond the head is the head: the log has nothing after it yet.
+    const std::uint64_t head = ledger_.processor().head_sequence();
+    std::int64_t now = 0;
+    if (at_us) {
+      sequence = std::min(store.last_sequence_at(*at_us), head);
+      now = *at_us;
+    } else {
+      sequence = std::min(sequence, head);
+      now = sequence == 0 ? 0 : store.recorded_at(sequence).value_or(0);
+    }
+    std::shared_ptr<const projections::view_state> views;
+    {
+      std::lock_guard lock(as_of_mutex_);
+      if (as_of_views_ == nullptr || as_of_sequence_ != sequence) {
+        std::string error;
+        auto built = projections::views_as_of(store, sequence, error);
+        if (!built) return reply_error(context, 500, "Internal server error");
+        as_of_views_ = std::make_shared<const projections::view_state>(std::move(*built));
+        as_of_sequence_ = sequence;
+      }
+      views = as_of_views_;
+    }
+    reply_query(context, query(*views, now), 200, views->applied());
+  });
+  if (!posted) reply_error(context, 503, "The server is shutting down");
+}
+
 void server_app::reply_rejection(const std::shared_ptr<request_context>& context,
                                  const engine::rejection& rejected) {
-  reply_error(context, status_of(engine::kind_of(rejected.code)), rejected.message);
+  reply_error(context, rejection_status(rejected), rejected.message);
 }
 
 void server_app::reply_query(const std::shared_ptr<request_context>& context,

@@ -26,12 +26,16 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/event_feed.h"
 #include "api/http_types.h"
+#include "api/metrics.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/url.h"
@@ -141,6 +145,14 @@ class server_app {
                        const engine::rejection& rejected);
   void reply_errors(const std::shared_ptr<request_context>& context,
                     const std::vector<std::string>& messages);  // 400 with an array
+  // A non-JSON answer (the docs page): its content type and extra headers. A
+  // Content-Security-Policy among them replaces the JSON responses' default one.
+  void reply_document(const std::shared_ptr<request_context>& context, unsigned status,
+                      std::string body, std::string content_type,
+                      std::vector<std::pair<std::string, std::string>> headers);
+  // 200 with a body produced over time (chunked), e.g. the event follow mode.
+  void reply_stream(const std::shared_ptr<request_context>& context,
+                    std::shared_ptr<body_stream> stream, std::string content_type);
   // A query's answer: its error, or `status` with its body (and X-Ledger-Seq when given).
   void reply_query(const std::shared_ptr<request_context>& context,
                    const projections::query_result& result, unsigned status = 200,
@@ -164,6 +176,30 @@ class server_app {
               std::function<void(const engine::command_outcome&)> then,
               user_id actor_override = {},
               std::function<void(const engine::rejection&)> on_rejected = {});
+
+  // A query route's answer: 200 with f(state) or f(state, now_us) (a string or a
+  // query_result), and X-Ledger-Seq naming the sequence the answer reflects. From the live
+  // views after waiting (bounded) for the writer's head, with now = the clock; or, when the
+  // route takes `asOf` and the query string has asOf=SEQ|ISO-8601 time, from the views as of
+  // that point (built on the work pool), with now = that point's time. With takes_as_of, `f`
+  // may run after the handler returned: capture by value.
+  template <class F>
+  void answer_query(const std::shared_ptr<request_context>& context, F f,
+                    bool takes_as_of = false) {
+    if (takes_as_of && context->query.get("asOf")) {
+      return answer_as_of(context, [f](const projections::view_state& state, std::int64_t at_us) {
+        return evaluate(f, state, at_us);
+      });
+    }
+    (void)views_.wait_for(ledger_.processor().head_sequence(), config_.read_your_writes_timeout);
+    const std::int64_t now = now_us();
+    std::uint64_t reflects = 0;
+    const projections::query_result result = views_.read([&](const projections::view_state& state) {
+      reflects = state.applied();
+      return evaluate(f, state, now);
+    });
+    reply_query(context, result, 200, reflects);
+  }
 
   // Runs `f(view_state)` under the projector's read lock after waiting (bounded) for the
   // head the writer had when called.
@@ -198,6 +234,17 @@ class server_app {
   }
   static constexpr std::uint64_t unknown_entity = entity_number_max;
 
+  // GET /metrics: the request families, the writer's and the views', then every added source.
+  [[nodiscard]] std::string render_metrics() const;
+  // Adds a renderer of more /metrics families (the transport's, the dashboard feed's).
+  // Before the server starts only.
+  void add_metrics_source(std::function<void(std::string&)> source);
+
+  // The follow mode of GET /api/v1/events.
+  [[nodiscard]] event_feed& events_feed() { return *events_feed_; }
+  // Ends the open event streams (before the HTTP server drains its connections at shutdown).
+  void stop_streams() { events_feed_->stop(); }
+
   [[nodiscard]] const server_config& config() const { return config_; }
   [[nodiscard]] engine::ledger_host& ledger() { return ledger_; }
   [[nodiscard]] projections::projector& views() { return views_; }
@@ -206,6 +253,19 @@ class server_app {
   [[nodiscard]] std::int64_t started_at_us() const { return started_at_us_; }
 
  private:
+  template <class F>
+  static projections::query_result evaluate(F& f, const projections::view_state& state,
+                                            std::int64_t now) {
+    if constexpr (std::is_invocable_v<F&, const projections::view_state&, std::int64_t>) {
+      return f(state, now);
+    } else {
+      return f(state);
+    }
+  }
+  using as_of_query =
+      std::function<projections::query_result(const projections::view_state&, std::int64_t)>;
+  void answer_as_of(const std::shared_ptr<request_context>& context, as_of_query query);
+
   void register_routes();
   void dispatch(const std::shared_ptr<request_context>& context);
   [[nodiscard]] std::optional<authenticated_user> authenticate(
@@ -221,8 +281,20 @@ class server_app {
   router<route_entry> routes_;
   rate_limiter limiter_;
   work_pool work_;
+  request_metrics request_metrics_;
+  std::unique_ptr<event_feed> events_feed_;
+  std::vector<std::function<void(std::string&)>> metrics_sources_;
   std::int64_t started_at_us_ = 0;
+  // The last views built for an asOf query (one at a time: building holds the mutex).
+  std::mutex as_of_mutex_;
+  std::uint64_t as_of_sequence_ = 0;
+  std::shared_ptr<const projections::view_state> as_of_views_;
 };
+
+// The HTTP status of a business rule's refusal (api-contract 1.4: by the rule's kind).
+[[nodiscard]] unsigned rejection_status(const engine::rejection& rejected);
+// The 403 message of a role guard (1.2): "Requires one of roles: A, B, but user has: C".
+[[nodiscard]] std::string roles_message(const std::vector<user_role>& roles, user_role has);
 
 // Registers an authenticated route; its key (rate limiter, log) is "METHOD /path".
 void add_route(router<route_entry>& routes, std::string_view method, std::string_view path,
@@ -252,5 +324,8 @@ void add_catalog_write_routes(router<route_entry>& routes);
 void add_operations_routes(router<route_entry>& routes);
 void add_operations_write_routes(router<route_entry>& routes);
 void add_report_routes(router<route_entry>& routes);
+void add_native_routes(router<route_entry>& routes);
+void add_metrics_routes(router<route_entry>& routes);
+void add_docs_routes(router<route_entry>& routes);
 
 }  // namespace ledger::api

@@ -1,5 +1,6 @@
 #include "engine/command_processor.h"
 
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -261,6 +262,10 @@ void command_processor::commit_batch(std::vector<queued_command>& batch) {
                 "published {} of {} events", published->size(), events_in_batch);
   head_sequence_.store(model_.last_sequence);
   metrics_.batches.fetch_add(1, std::memory_order_relaxed);
+  const auto bucket = static_cast<std::size_t>(std::bit_width(batch.size() - 1));
+  LEDGER_ASSERT(!batch.empty() && bucket < batch_size_buckets, "batch of {} commands",
+                batch.size());
+  metrics_.batch_sizes[bucket].fetch_add(1, std::memory_order_relaxed);
   metrics_.events_written.fetch_add(events_in_batch, std::memory_order_relaxed);
 
   // Acknowledge only now: every committed outcome above is durable.

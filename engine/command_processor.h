@@ -16,6 +16,7 @@
 //
 // Threads: submit() from any thread; completions and subscribers run on the writer thread and
 // must be short (hand the outcome to your own executor). model() only while stopped.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -68,7 +69,13 @@ struct processor_options {
   std::uint64_t snapshot_every_events = 100'000;
 };
 
+// Group commits by commands per batch: bucket i counts batches of at most 2^i commands
+// (1, 2, 4, ..., 4096 = batch_commands_max).
+inline constexpr std::size_t batch_size_buckets = 13;
+static_assert(std::size_t{1} << (batch_size_buckets - 1) >= limits::batch_commands_max);
+
 struct processor_metrics {
+  std::array<std::atomic<std::uint64_t>, batch_size_buckets> batch_sizes{};
   std::atomic<std::uint64_t> commands_committed{0};
   std::atomic<std::uint64_t> commands_rejected{0};
   std::atomic<std::uint64_t> commands_duplicate{0};

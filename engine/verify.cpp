@@ -5,6 +5,7 @@
 #include "engine/evolve.h"
 #include "events/assert.h"
 #include "events/event_codec.h"
+#include "events/json_text.h"
 #include "snapshots/snapshot_codec.h"
 
 namespace ledger::engine {
@@ -93,27 +94,6 @@ void redact(events::event& body) {
   if (auto* e = std::get_if<events::user_session_refreshed>(&body)) e->refresh_token_hash.clear();
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 }  // namespace
 
 std::optional<replay_problem> export_events(const event_store& store, std::uint64_t from,
@@ -146,7 +126,7 @@ std::optional<replay_problem> export_events(const event_store& store, std::uint6
         "\"branchId\":{}}},\"commandId\":{},\"type\":\"{}\",\"payload\":{},\"hash\":\"{}\"}}\n",
         event.header.sequence, iso_time(event.header.recorded_at_us), event.header.actor.user_id,
         events::wire::EnumNameuser_role(event.header.actor.role), event.header.actor.branch_id,
-        event.header.command_id.empty() ? std::string("null") : json_string(event.header.command_id),
+        event.header.command_id.empty() ? std::string("null") : events::json_string(event.header.command_id),
         events::name_of(event.header.type), events::payload_to_json(event.header.type, payload),
         events::to_hex(event.hash));
     previous = event.hash;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "events/assert.h"
+#include "events/json_text.h"
 
 namespace ledger::events {
 namespace {
@@ -89,27 +90,9 @@ std::optional<event> unpack(std::span<const std::uint8_t> payload) {
 struct json_visitor : flatbuffers::ToStringVisitor {
   json_visitor() : flatbuffers::ToStringVisitor(" ", true, "", true) {}
 
+  // Text as the API writes it (events/json_text.h): UTF-8 kept, invalid bytes as U+FFFD.
   void String(const flatbuffers::String* text) override {
-    const char* const begin = text->c_str();  // verified: NUL-terminated after size() bytes
-    const std::size_t size = text->size();
-    std::string valid;
-    valid.reserve(size);
-    for (std::size_t i = 0; i < size;) {
-      if (static_cast<unsigned char>(begin[i]) < 0x80) {
-        valid += begin[i++];
-        continue;
-      }
-      const char* next = begin + i;
-      if (flatbuffers::FromUTF8(&next) < 0 || next > begin + size) {
-        valid += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-        ++i;
-      } else {
-        valid.append(begin + i, next);
-        i = static_cast<std::size_t>(next - begin);
-      }
-    }
-    const bool escaped = flatbuffers::EscapeString(valid.c_str(), valid.size(), &s, false, false);
-    LEDGER_ASSERT(escaped, "text still not UTF-8 after replacing invalid bytes");
+    append_json_string(s, std::string_view(text->c_str(), text->size()));
   }
 };
 

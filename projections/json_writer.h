@@ -35,6 +35,8 @@
 #include <string_view>
 #include <vector>
 
+#include "events/json_text.h"
+
 namespace ledger::projections {
 
 class json_writer {
@@ -118,10 +120,8 @@ class json_writer {
   bool root_written_ = false;
 };
 
-// Appends `utf8` to `out` as a quoted, escaped JSON string (the escaping described above).
-void append_json_string(std::string& out, std::string_view utf8);
-
-// `utf8` as a quoted, escaped JSON string.
-[[nodiscard]] std::string json_string(std::string_view utf8);
+// The string escaper (events/json_text.h), under the names the writer's users know.
+using events::append_json_string;
+using events::json_string;
 
 }  // namespace ledger::projections

@@ -1,12 +1,15 @@
 #include "projections/text_fold.h"
 
-#include "projections/utf8.h"
+#include "events/utf8.h"
 
 #include <array>
 #include <cstdint>
 #include <cstring>
 
 namespace ledger::projections {
+
+using events::decode_utf8;
+using events::utf8_char;
 
 namespace {
 

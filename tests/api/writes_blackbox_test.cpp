@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/http_client.h"
@@ -73,6 +75,73 @@ void check_error(const http_reply& reply, int status, const std::string& message
 }
 
 TEST_SUITE("serve writes (black box)") {
+  TEST_CASE("bad input gets its 4xx and never moves the ledger head") {
+    temp_dir dir;
+    // Access tokens of this server expire after one second.
+    served_ledger server(dir.sub("ledger"), {"--demo"}, {{"JWT_EXPIRES_IN", "1s"}});
+    http_client client(server.port());
+    const std::string expiring = log_in(client, "manager@pos.com");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const auto manager = bearer(log_in(client, "manager@pos.com"));
+    const auto cashier = bearer(log_in(client, "cashier1@pos.com"));
+    const std::string pepsi = product_id_of(client, manager, "SKU002");
+    const std::string head = ledger_head(client);
+
+    struct bad_request {
+      std::string what;
+      std::string method;
+      std::string target;
+      std::string body;
+      headers auth;
+      int status;
+      std::string message;  // a fragment of the body
+    };
+    const std::string unknown = "3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f";
+    const std::vector<bad_request> cases = {
+        {"malformed JSON", "POST", "/api/inventory/stock-in", R"({"productId":)", manager, 400, ""},
+        {"not an object", "POST", "/api/pos/checkout", "[1,2]", cashier, 400, "body must be a JSON object"},
+        {"wrong type", "POST", "/api/pos/cart/add",
+         fmt::format(R"({{"productId":"{}","quantity":"two"}})", pepsi), cashier, 400,
+         "quantity must be a number conforming to the specified constraints"},
+        {"unknown field", "POST", "/api/inventory/stock-out",
+         fmt::format(R"({{"productId":"{}","quantity":1,"reason":"LOSS","price":3}})", pepsi), manager, 400,
+         "property price should not exist"},
+        {"invalid UUID", "POST", "/api/inventory/adjust", R"({"productId":"123","actualQty":1,"reason":"x"})",
+         manager, 400, "productId must be a UUID"},
+        {"unknown UUID", "POST", "/api/pos/cart/add", fmt::format(R"({{"productId":"{}","quantity":1}})", unknown),
+         cashier, 404, "Product not found or inactive"},
+        {"negative quantity", "POST", "/api/pos/cart/add",
+         fmt::format(R"({{"productId":"{}","quantity":-3}})", pepsi), cashier, 400,
+         "quantity must not be less than 1"},
+        {"fractional quantity", "POST", "/api/inventory/stock-in",
+         fmt::format(R"({{"productId":"{}","quantity":1.5}})", pepsi), manager, 400,
+         "quantity must be an integer number"},
+        {"negative money", "POST", "/api/pos/checkout",
+         R"({"payments":[{"method":"CASH","amount":-1}]})", cashier, 400,
+         "payments.0.amount must not be less than 0"},
+        {"money beyond limits", "POST", "/api/pos/checkout",
+         R"({"payments":[{"method":"CASH","amount":1e30}]})", cashier, 400,
+         "payments.0.amount must be a number conforming to the specified constraints"},
+        {"unparsable date", "GET", "/api/reports/profit?startDate=31/12/2025", "", manager, 400,
+         "startDate must be a valid date"},
+        {"invalid token", "POST", "/api/pos/cart/add", "{}", bearer("not.a.token"), 401, "Invalid or expired token"},
+        {"expired token", "POST", "/api/inventory/stock-in", "{}", bearer(expiring), 401, "Invalid or expired token"},
+        {"no token", "POST", "/api/customers", R"({"name":"A","phone":"1"})", {}, 401, "Invalid or expired token"},
+        {"huge body", "POST", "/api/customers",
+         fmt::format(R"({{"name":"{}","phone":"1"}})", std::string(200 * 1024, 'a')), manager, 413, ""},
+        {"deep nesting", "POST", "/api/pos/checkout", std::string(100, '[') + std::string(100, ']'), cashier, 400,
+         ""},
+    };
+    for (const auto& bad : cases) {
+      CAPTURE(bad.what);
+      const auto reply = client.request(bad.method, bad.target, bad.body, bad.auth);
+      CHECK(reply.status == bad.status);
+      check_has(reply.body, fmt::format(R"("statusCode":{})", bad.status));
+      if (!bad.message.empty()) check_has(reply.body, bad.message);
+    }
+    CHECK(ledger_head(client) == head);
+  }
+
   TEST_CASE("users and branches (6.1, 6.2)") {
     temp_dir dir;
     served_ledger server(dir.sub("ledger"), {"--demo"});

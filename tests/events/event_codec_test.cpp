@@ -441,7 +441,7 @@ TEST_CASE("payload_to_json prints hashes as arrays of numbers and enums by name"
 
 TEST_CASE("payload_to_json stays valid JSON for text that is not UTF-8") {
   // The verifier does not check encodings, so a verified payload can hold any bytes in a
-  // string. Each invalid byte prints as U+FFFD; valid characters print as \u escapes.
+  // string. Each invalid byte prints as U+FFFD; valid characters print as they are (UTF-8).
   ev::category_created e;
   e.category_id = 7;
   e.name = "A\xA9" "B\xC3";       // a stray continuation byte, a cut sequence
@@ -449,11 +449,12 @@ TEST_CASE("payload_to_json stays valid JSON for text that is not UTF-8") {
   const std::string json = ev::payload_to_json(ev::event_type::category_created, encode(e));
   CAPTURE(json);
   CHECK(is_valid_json(json));
-  CHECK(json.find("\"name\": \"A\\uFFFDB\\uFFFD\"") != std::string::npos);
-  // Surrogate halves and overlong forms are invalid too; control characters are escaped; a
-  // character beyond the BMP becomes a surrogate pair; valid text is kept.
-  CHECK(json.find("\\uFFFD\\uFFFD\\uFFFD \\uFFFD\\uFFFD \\u0001\\u007F "
-                  "\\uD83D\\uDED2 \\u00E1") != std::string::npos);
+  CHECK(json.find("\"name\": \"A\xEF\xBF\xBD" "B\xEF\xBF\xBD\"") != std::string::npos);
+  // Surrogate halves and overlong forms are invalid too; control characters are escaped (DEL
+  // needs no escape in JSON); valid text (a character beyond the BMP, a Vietnamese letter) is
+  // kept as UTF-8.
+  CHECK(json.find("\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD \\u0001\x7F "
+                  "\xF0\x9F\x9B\x92 \xC3\xA1") != std::string::npos);
 }
 
 }  // TEST_SUITE

@@ -103,15 +103,16 @@ std::vector<http_reply> http_client::pipelined(const std::vector<std::string>& r
   return replies;
 }
 
-// One response from the connection; status 0 when the connection closed before one arrived.
-http_reply http_client::read_reply() {
-  const auto fill = [&]() {
-    char chunk[65536];
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  };
+bool http_client::fill() {
+  char chunk[65536];
+  const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+  if (n <= 0) return false;
+  buffer_.append(chunk, static_cast<std::size_t>(n));
+  return true;
+}
+
+// The status line and headers of the next response; status 0 when the connection closed first.
+http_reply http_client::read_header() {
   std::size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return {};
@@ -130,8 +131,15 @@ http_reply http_client::read_reply() {
     while (!value.empty() && value.front() == ' ') value.erase(value.begin());
     reply.headers[lower(line.substr(0, colon))] = value;
   }
-  const std::size_t length = static_cast<std::size_t>(std::atoll(reply.header("content-length").c_str()));
   buffer_.erase(0, header_end + 4);
+  return reply;
+}
+
+// One response from the connection; status 0 when the connection closed before one arrived.
+http_reply http_client::read_reply() {
+  http_reply reply = read_header();
+  if (reply.status == 0) return reply;
+  const std::size_t length = static_cast<std::size_t>(std::atoll(reply.header("content-length").c_str()));
   while (buffer_.size() < length) {
     if (!fill()) break;
   }
@@ -139,6 +147,31 @@ http_reply http_client::read_reply() {
   reply.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return reply;
+}
+
+http_reply http_client::open_stream(std::string_view target,
+                                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  connect();
+  std::string text = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n", target);
+  for (const auto& [name, value] : headers) text += fmt::format("{}: {}\r\n", name, value);
+  text += "\r\n";
+  REQUIRE(::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
+  return read_header();
+}
+
+std::optional<std::string> http_client::next_chunk() {
+  std::size_t line_end;
+  while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
+    if (!fill()) return std::nullopt;
+  }
+  const std::size_t size = std::stoul(buffer_.substr(0, line_end), nullptr, 16);
+  while (buffer_.size() < line_end + 2 + size + 2) {
+    if (!fill()) return std::nullopt;
+  }
+  std::string data = buffer_.substr(line_end + 2, size);
+  buffer_.erase(0, line_end + 2 + size + 2);
+  if (size == 0) return std::nullopt;  // the last chunk
+  return data;
 }
 
 served_ledger::served_ledger(const std::string& data_dir, const std::vector<std::string>& extra_flags,

@@ -45,9 +45,17 @@ class http_client {
   http_reply raw(std::string_view bytes);
   // Sends several requests in one write and reads that many responses (pipelining).
   std::vector<http_reply> pipelined(const std::vector<std::string>& raw_requests);
+  // A GET on a fresh connection whose answer is a chunked body that keeps coming (the event
+  // follow mode): returns the status and headers; next_chunk() then returns each chunk's data
+  // as it arrives, nullopt at the body's end (or when nothing arrived for 30 s).
+  http_reply open_stream(std::string_view target,
+                         const std::vector<std::pair<std::string, std::string>>& headers);
+  std::optional<std::string> next_chunk();
 
  private:
   void connect();
+  bool fill();
+  http_reply read_header();
   http_reply read_reply();
   unsigned short port_;
   int fd_ = -1;

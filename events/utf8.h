@@ -1,5 +1,5 @@
 #pragma once
-// Decoding one UTF-8 sequence, shared by the JSON writer (escaping) and search folding.
+// Decoding one UTF-8 sequence, shared by JSON text (escaping) and search folding.
 //
 // Well-formed means Unicode Table 3-7 (Well-Formed UTF-8 Byte Sequences): no overlong forms,
 // no surrogates, nothing above U+10FFFF.
@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace ledger::projections {
+namespace ledger::events {
 
 struct utf8_char {
   char32_t code_point;
@@ -51,4 +51,4 @@ constexpr utf8_char decode_utf8(std::string_view text, std::size_t at) {
   return {code_point, length};
 }
 
-}  // namespace ledger::projections
+}  // namespace ledger::events
