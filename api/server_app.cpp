@@ -8,6 +8,7 @@
 #include "api/jwt.h"
 #include "events/assert.h"
 #include "projections/json_writer.h"
+#include "projections/log_reader.h"
 #include "projections/rebuild.h"
 #include "projections/time_text.h"
 
@@ -391,11 +392,11 @@ void server_app::answer_as_of(const std::shared_ptr<request_context>& context,
     const std::uint64_t head = ledger_.processor().head_sequence();
     std::int64_t now = 0;
     if (at_us) {
-      sequence = std::min(store.last_sequence_at(*at_us), head);
+      sequence = std::min(projections::sequence_at(store, *at_us), head);
       now = *at_us;
     } else {
       sequence = std::min(sequence, head);
-      now = sequence == 0 ? 0 : store.recorded_at(sequence).value_or(0);
+      now = sequence == 0 ? 0 : projections::recorded_at(store, sequence).value_or(0);
     }
     std::shared_ptr<const projections::view_state> views;
     {

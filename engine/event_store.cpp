@@ -15,7 +15,6 @@
 #include <functional>
 
 #include "events/assert.h"
-#include "events/envelope.h"
 
 namespace ledger::engine {
 namespace {
@@ -201,32 +200,6 @@ std::uint64_t event_store::last_sequence() const {
   if (!it->Valid()) return 0;
   const auto sequence = sequence_of_key(std::string_view(it->key().data(), it->key().size()));
   return sequence.value_or(0);
-}
-
-std::optional<std::int64_t> event_store::recorded_at(std::uint64_t sequence) const {
-  rocksdb::Status status;
-  const auto bytes = read_event(sequence, status);
-  if (!bytes) return std::nullopt;
-  const auto view = events::decode_envelope(std::span(
-      reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
-  if (!view) return std::nullopt;
-  return view->header.recorded_at_us;
-}
-
-std::uint64_t event_store::last_sequence_at(std::int64_t us) const {
-  std::uint64_t low = 0;                  // recorded at or before us (0: the empty prefix)
-  std::uint64_t high = last_sequence();   // candidates: (low, high]
-  while (low < high) {
-    const std::uint64_t middle = low + (high - low + 1) / 2;
-    const auto at = recorded_at(middle);
-    LEDGER_ASSERT(at.has_value(), "event {} of the log cannot be read", middle);
-    if (*at <= us) {
-      low = middle;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return low;
 }
 
 std::unique_ptr<rocksdb::Iterator> event_store::event_iterator() const {

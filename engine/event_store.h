@@ -91,11 +91,6 @@ class event_store {
 
   // The highest stored sequence (0 when the log is empty).
   [[nodiscard]] std::uint64_t last_sequence() const;
-  // When an event was recorded (nullopt when it is absent or does not decode).
-  [[nodiscard]] std::optional<std::int64_t> recorded_at(std::uint64_t sequence) const;
-  // The last sequence recorded at or before `us` (0 when none): a binary search, as
-  // recording times strictly increase from batch to batch along the log.
-  [[nodiscard]] std::uint64_t last_sequence_at(std::int64_t us) const;
 
   // Iterator over the events family (caller seeks with event_key()).
   [[nodiscard]] std::unique_ptr<rocksdb::Iterator> event_iterator() const;
