@@ -38,18 +38,23 @@ http_client::~http_client() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+int connect_loopback(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  return fd;
+}
+
 void http_client::connect() {
   if (fd_ >= 0) ::close(fd_);
   buffer_.clear();
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd_ >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port_);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-  const int one = 1;
-  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  fd_ = connect_loopback(port_);
   timeval timeout{30, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 }
@@ -103,6 +108,24 @@ std::vector<http_reply> http_client::pipelined(const std::vector<std::string>& r
   return replies;
 }
 
+http_reply parse_response_head(std::string_view head_text) {
+  http_reply reply;
+  std::istringstream head{std::string(head_text)};
+  std::string line;
+  std::getline(head, line);
+  REQUIRE(line.rfind("HTTP/1.1 ", 0) == 0);
+  reply.status = std::atoi(line.c_str() + 9);
+  while (std::getline(head, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+    reply.headers[lower(line.substr(0, colon))] = value;
+  }
+  return reply;
+}
+
 bool http_client::fill() {
   char chunk[65536];
   const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
@@ -117,20 +140,7 @@ http_reply http_client::read_header() {
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return {};
   }
-  http_reply reply;
-  std::istringstream head(buffer_.substr(0, header_end));
-  std::string line;
-  std::getline(head, line);
-  REQUIRE(line.rfind("HTTP/1.1 ", 0) == 0);
-  reply.status = std::atoi(line.c_str() + 9);
-  while (std::getline(head, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-    reply.headers[lower(line.substr(0, colon))] = value;
-  }
+  http_reply reply = parse_response_head(std::string_view(buffer_).substr(0, header_end));
   buffer_.erase(0, header_end + 4);
   return reply;
 }

@@ -31,6 +31,12 @@ struct http_reply {
   }
 };
 
+// A connected TCP socket to 127.0.0.1:port (Nagle off); FAILs the test when it cannot connect.
+int connect_loopback(unsigned short port);
+
+// The status line and headers of a response (the text before the blank line); body empty.
+http_reply parse_response_head(std::string_view head_text);
+
 class http_client {
  public:
   explicit http_client(unsigned short port);

@@ -1,17 +1,13 @@
 #include "tests/support/ws_client.h"
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdlib>
-#include <sstream>
 
 namespace ledger::testing {
 namespace {
@@ -26,13 +22,6 @@ constexpr std::uint8_t op_close = 0x8;
 constexpr std::uint8_t op_ping = 0x9;
 constexpr std::uint8_t op_pong = 0xA;
 
-std::string lower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 std::uint8_t byte_at(const std::string& text, std::size_t i) {
   return static_cast<std::uint8_t>(text[i]);
 }
@@ -40,15 +29,7 @@ std::uint8_t byte_at(const std::string& text, std::size_t i) {
 }  // namespace
 
 ws_client::ws_client(unsigned short port, std::string_view target) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd_ >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-  const int one = 1;
-  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  fd_ = connect_loopback(port);
 
   const std::string request = fmt::format(
       "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -62,20 +43,8 @@ ws_client::ws_client(unsigned short port, std::string_view target) {
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     REQUIRE_MESSAGE(fill(deadline), "no answer to the upgrade request for " << target);
   }
-  std::istringstream head(buffer_.substr(0, header_end));
+  handshake_ = parse_response_head(std::string_view(buffer_).substr(0, header_end));
   buffer_.erase(0, header_end + 4);
-  std::string line;
-  std::getline(head, line);
-  REQUIRE(line.rfind("HTTP/1.1 ", 0) == 0);
-  handshake_.status = std::atoi(line.c_str() + 9);
-  while (std::getline(head, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-    handshake_.headers[lower(line.substr(0, colon))] = value;
-  }
   if (handshake_.status == 101) return;
   const auto length =
       static_cast<std::size_t>(std::atoll(handshake_.header("content-length").c_str()));
