@@ -508,6 +508,36 @@ TEST_SUITE("serve writes (black box)") {
                 400, "Cannot return a cancelled invoice");
     check_error(client.request("POST", "/api/pos/cancel/" + foreign_line, R"({"reason":"x"})", manager), 404,
                 "Sale not found");
+
+    // Branch scoping (1.9, 8.9): a sale of BR-002 is out of reach for BR-001's staff.
+    const auto admin = bearer(log_in(client, "admin@pos.com"));
+    reply = client.request("POST", "/api/users",
+                           fmt::format(R"({{"email":"br2@pos.com","password":"password123","fullName":"Thu ngân 3",
+                                        "role":"CASHIER","branchId":"{}"}})", branch_id_of(client, admin, "BR-002")),
+                           admin);
+    REQUIRE(reply.status == 201);
+    const auto other_cashier = bearer(log_in(client, "br2@pos.com"));
+    REQUIRE(client.request("POST", "/api/pos/cart/add", fmt::format(R"({{"productId":"{}","quantity":1}})", coca),
+                           other_cashier).status == 201);
+    reply = client.request("POST", "/api/pos/checkout", R"({"payments":[{"method":"CASH","amount":10800}]})",
+                           other_cashier);
+    REQUIRE(reply.status == 201);
+    json_body other_sale(reply);
+    const std::string other_id = other_sale.string("id");
+    const std::string other_line = std::string(other_sale.root["items"].at(0)["id"].get_string().value());
+    const std::string forbidden = "You do not have access to sales from this branch";
+    check_error(client.request("GET", "/api/pos/receipt/" + other_id, {}, cashier), 403, forbidden);
+    check_error(client.request("POST", "/api/pos/cancel/" + other_id, R"({"reason":"x"})", manager), 403,
+                forbidden);
+    check_error(client.request("POST", "/api/pos/return",
+                               fmt::format(R"({{"saleId":"{}","reason":"x","items":[{{"saleItemId":"{}","quantity":1}}]}})",
+                                           other_id, other_line), manager),
+                403, forbidden);
+    CHECK(client.request("GET", "/api/pos/receipt/" + other_id, {}, owner).status == 200);
+    reply = client.request("GET", "/api/pos/sales", {}, cashier);
+    check_lacks(reply.body, other_id);
+    reply = client.request("GET", "/api/pos/sales", {}, other_cashier);
+    check_has(reply.body, other_id);
   }
 
   TEST_CASE("purchase orders and goods receipts (9.2-9.7)") {
