@@ -6,10 +6,11 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "api/jwt.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_checks.h"
 #include "tests/support/temp_dir.h"
@@ -68,6 +69,22 @@ std::int64_t stock_of(http_client& client, const headers& auth, const std::strin
   return -1;
 }
 
+// The same access token, expired a minute ago and signed with the server's secret (the demo
+// server keeps it in DIR/demo-secrets): no waiting for a real expiry.
+std::string expired_copy(const std::string& token, const std::string& data_dir) {
+  std::ifstream secrets(data_dir + "/demo-secrets");
+  std::string secret;
+  REQUIRE(std::getline(secrets, secret));
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  auto claims = api::verify_access_token(token, secret, now);
+  REQUIRE(claims.has_value());
+  claims->iat = now - 120;
+  claims->exp = now - 60;
+  return api::sign_access_token(*claims, secret);
+}
+
 void check_error(const http_reply& reply, int status, const std::string& message) {
   INFO("body: ", reply.body);
   CHECK(reply.status == status);
@@ -77,11 +94,10 @@ void check_error(const http_reply& reply, int status, const std::string& message
 TEST_SUITE("serve writes (black box)") {
   TEST_CASE("bad input gets its 4xx and never moves the ledger head") {
     temp_dir dir;
-    // Access tokens of this server expire after one second.
-    served_ledger server(dir.sub("ledger"), {"--demo"}, {{"JWT_EXPIRES_IN", "1s"}});
+    const std::string data = dir.sub("ledger");
+    served_ledger server(data, {"--demo"});
     http_client client(server.port());
-    const std::string expiring = log_in(client, "manager@pos.com");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const std::string expired = expired_copy(log_in(client, "manager@pos.com"), data);
     const auto manager = bearer(log_in(client, "manager@pos.com"));
     const auto cashier = bearer(log_in(client, "cashier1@pos.com"));
     const std::string pepsi = product_id_of(client, manager, "SKU002");
@@ -125,7 +141,7 @@ TEST_SUITE("serve writes (black box)") {
         {"unparsable date", "GET", "/api/reports/profit?startDate=31/12/2025", "", manager, 400,
          "startDate must be a valid date"},
         {"invalid token", "POST", "/api/pos/cart/add", "{}", bearer("not.a.token"), 401, "Invalid or expired token"},
-        {"expired token", "POST", "/api/inventory/stock-in", "{}", bearer(expiring), 401, "Invalid or expired token"},
+        {"expired token", "POST", "/api/inventory/stock-in", "{}", bearer(expired), 401, "Invalid or expired token"},
         {"no token", "POST", "/api/customers", R"({"name":"A","phone":"1"})", {}, 401, "Invalid or expired token"},
         {"huge body", "POST", "/api/customers",
          fmt::format(R"({{"name":"{}","phone":"1"}})", std::string(200 * 1024, 'a')), manager, 413, ""},
