@@ -1,0 +1,372 @@
+// http_load: drives a running `posledger serve` over HTTP the way tills do, and checks the
+// books afterwards. Closed loop: N virtual clients, each a cashier of its own with one
+// keep-alive connection, for a bounded time, loopback only.
+//
+//   http_load --port 3001 --workload checkout --clients 32 --seconds 20
+//
+// Workloads:
+//   checkout  what a reference client does per sale: POST /api/pos/cart/add x 3, then
+//             POST /api/pos/checkout paying the cart's grand total in cash;
+//   native    one POST /api/v1/commands carrying a 3-line sale with its tender.
+// Set-up (before the clock starts): the admin creates the N cashiers at the branch, the
+// branch manager stocks every product up so the run measures selling, not running out.
+// The server must allow the load: start it with RATE_LIMIT_PER_MIN and
+// RATE_LIMIT_LOGIN_PER_MIN raised (every client comes from 127.0.0.1).
+//
+// Prints sales/s and requests/s, latency p50/p99/p99.9 per request type (milliseconds), the
+// errors by status, then the books: the stock that left the branch equals the units sold, no
+// stock is negative, every invoice number is unique. Exit 1 when the books do not balance.
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+struct options {
+  unsigned short port = 3001;
+  std::string workload = "checkout";
+  int clients = 8;
+  int seconds = 10;
+  std::string branch_code = "BR-001";
+};
+
+struct reply {
+  unsigned status = 0;
+  std::string body;
+};
+
+// One keep-alive connection to 127.0.0.1 (the generator never targets another host).
+class connection {
+ public:
+  explicit connection(unsigned short port) : port_(port) { open(); }
+
+  reply send(http::verb method, const std::string& target, const std::string& body,
+             const std::string& token) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      http::request<http::string_body> request{method, target, 11};
+      request.set(http::field::host, "127.0.0.1");
+      if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
+      if (!body.empty()) request.set(http::field::content_type, "application/json");
+      request.body() = body;
+      request.prepare_payload();
+      beast::error_code ec;
+      http::write(stream_, request, ec);
+      http::response<http::string_body> response;
+      if (!ec) http::read(stream_, buffer_, response, ec);
+      if (!ec) {
+        if (!response.keep_alive()) open();
+        return {response.result_int(), std::move(response.body())};
+      }
+      open();  // the server closed the connection: once more on a fresh one
+    }
+    return {0, {}};
+  }
+
+ private:
+  void open() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    buffer_.clear();
+    stream_.connect(tcp::endpoint(net::ip::address_v4::loopback(), port_));
+    stream_.socket().set_option(tcp::no_delay(true));
+  }
+
+  unsigned short port_;
+  net::io_context io_;
+  beast::tcp_stream stream_{io_};
+  beast::flat_buffer buffer_;
+};
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "http_load: %s\n", what.c_str());
+  std::exit(2);
+}
+
+std::string must(const reply& r, unsigned status, const std::string& what) {
+  if (r.status != status) fail(fmt::format("{}: {} {}", what, r.status, r.body.substr(0, 300)));
+  return r.body;
+}
+
+std::string log_in(connection& c, const std::string& email, const std::string& password) {
+  const std::string body = must(
+      c.send(http::verb::post, "/api/auth/login",
+             fmt::format(R"({{"email":"{}","password":"{}"}})", email, password), {}),
+      200, "login " + email);
+  simdjson::dom::parser parser;
+  return std::string(parser.parse(body)["accessToken"].get_string().value());
+}
+
+struct product {
+  std::string id;
+  std::int64_t stock_before = 0;
+};
+
+// Latencies of one request type, in microseconds.
+struct samples {
+  std::vector<std::int64_t> us;
+  void merge(const samples& other) { us.insert(us.end(), other.us.begin(), other.us.end()); }
+  [[nodiscard]] double percentile_ms(double p) {
+    if (us.empty()) return 0;
+    std::sort(us.begin(), us.end());
+    const auto at = static_cast<std::size_t>(p * static_cast<double>(us.size() - 1));
+    return static_cast<double>(us[at]) / 1000.0;
+  }
+};
+
+struct client_result {
+  std::map<std::string, samples> latency;  // by request type
+  std::map<unsigned, std::uint64_t> errors;
+  std::vector<std::string> invoices;
+  std::int64_t units = 0;
+  std::uint64_t requests = 0;
+};
+
+// Sends and times one request; a non-2xx answer is counted as an error by status.
+reply timed(connection& c, client_result& result, const std::string& type, http::verb method,
+            const std::string& target, const std::string& body, const std::string& token) {
+  const auto start = clock_type::now();
+  reply r = c.send(method, target, body, token);
+  result.latency[type].us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        clock_type::now() - start)
+                                        .count());
+  ++result.requests;
+  if (r.status < 200 || r.status >= 300) ++result.errors[r.status];
+  return r;
+}
+
+// Units of a sale as the ledger recorded it (a cart may hold lines of an earlier, failed try).
+std::int64_t units_of(simdjson::dom::element sale) {
+  std::int64_t units = 0;
+  for (const auto item : sale["items"].get_array()) units += item["quantity"].get_int64().value();
+  return units;
+}
+
+// One virtual client: sells until the deadline.
+client_result run_client(const options& opt, const std::string& token,
+                         const std::vector<product>& products, int index,
+                         clock_type::time_point deadline) {
+  connection c(opt.port);
+  client_result result;
+  std::mt19937_64 random(static_cast<std::uint64_t>(index) * 7919 + 17);
+  simdjson::dom::parser parser;
+  std::uint64_t sequence = 0;
+  while (clock_type::now() < deadline) {
+    std::vector<std::size_t> picks(products.size());
+    for (std::size_t i = 0; i < picks.size(); ++i) picks[i] = i;
+    std::shuffle(picks.begin(), picks.end(), random);
+    std::string lines;
+    std::vector<std::pair<std::string, int>> chosen;
+    for (int line = 0; line < 3; ++line) {
+      const int quantity = 1 + static_cast<int>(random() % 3);
+      chosen.emplace_back(products[picks[static_cast<std::size_t>(line)]].id, quantity);
+    }
+    reply sold;
+    if (opt.workload == "checkout") {
+      double grand_total = 0;
+      bool added = true;
+      for (const auto& [id, quantity] : chosen) {
+        const reply r = timed(c, result, "cart/add", http::verb::post, "/api/pos/cart/add",
+                              fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity),
+                              token);
+        if (r.status != 201) {
+          added = false;
+          break;
+        }
+        grand_total = parser.parse(r.body)["summary"]["grandTotal"].get_double().value();
+      }
+      if (!added) continue;
+      sold = timed(c, result, "checkout", http::verb::post, "/api/pos/checkout",
+                   fmt::format(R"({{"payments":[{{"method":"CASH","amount":{}}}]}})", grand_total),
+                   token);
+      if (sold.status != 201) continue;
+      const simdjson::dom::element sale = parser.parse(sold.body).value();
+      result.invoices.emplace_back(sale["invoiceNo"].get_string().value());
+      result.units += units_of(sale);
+    } else {
+      for (const auto& [id, quantity] : chosen) {
+        if (!lines.empty()) lines += ',';
+        lines += fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity);
+      }
+      // Cash may over-pay (the ledger gives change), so the client need not price the sale.
+      sold = timed(c, result, "commands", http::verb::post, "/api/v1/commands",
+                   fmt::format(R"({{"commands":[{{"commandId":"load-{}-{}","type":"sale","lines":[{}],)"
+                               R"("payments":[{{"method":"CASH","amount":100000000}}]}}]}})",
+                               index, ++sequence, lines),
+                   token);
+      if (sold.status != 200) continue;
+      const simdjson::dom::element first = parser.parse(sold.body)["results"].at(0).value();
+      if (first["statusCode"].get_int64().value() != 201) {
+        ++result.errors[static_cast<unsigned>(first["statusCode"].get_int64().value())];
+        continue;
+      }
+      result.invoices.emplace_back(first["result"]["invoiceNo"].get_string().value());
+      result.units += units_of(first["result"]);
+    }
+  }
+  return result;
+}
+
+// The stock of every product at the caller's branch.
+std::map<std::string, std::int64_t> stock_of(connection& c, const std::string& token) {
+  const std::string body = must(c.send(http::verb::get, "/api/inventory/stock", {}, token), 200,
+                                "stock");
+  simdjson::dom::parser parser;
+  std::map<std::string, std::int64_t> stock;
+  for (const auto row : parser.parse(body).get_array()) {
+    stock[std::string(row["productId"].get_string().value())] = row["quantity"].get_int64().value();
+  }
+  return stock;
+}
+
+options parse_options(int argc, char** argv) {
+  options opt;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--port") {
+      opt.port = static_cast<unsigned short>(std::stoi(value));
+    } else if (flag == "--workload") {
+      opt.workload = value;
+    } else if (flag == "--clients") {
+      opt.clients = std::stoi(value);
+    } else if (flag == "--seconds") {
+      opt.seconds = std::stoi(value);
+    } else if (flag == "--branch") {
+      opt.branch_code = value;
+    } else {
+      fail("unknown flag " + flag);
+    }
+  }
+  if (opt.workload != "checkout" && opt.workload != "native") fail("--workload checkout|native");
+  if (opt.clients < 1 || opt.seconds < 1 || opt.seconds > 3600) fail("--clients >= 1, --seconds 1..3600");
+  return opt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options opt = parse_options(argc, argv);
+  connection setup(opt.port);
+  const std::string admin = log_in(setup, "admin@pos.com", "password123");
+  const std::string manager = log_in(setup, "manager@pos.com", "password123");  // BR-001
+
+  simdjson::dom::parser parser;
+  std::string branch_id;
+  for (const auto branch :
+       parser.parse(must(setup.send(http::verb::get, "/api/branches", {}, admin), 200, "branches"))
+           .get_array()) {
+    if (branch["code"].get_string().value() == opt.branch_code) {
+      branch_id = std::string(branch["id"].get_string().value());
+    }
+  }
+  if (branch_id.empty()) fail("no branch " + opt.branch_code);
+
+  std::vector<product> products;
+  for (const auto item :
+       parser.parse(must(setup.send(http::verb::get, "/api/products/search?isActive=true&limit=100", {}, admin),
+                         200, "products"))["data"]
+           .get_array()) {
+    products.push_back({std::string(item["id"].get_string().value()), 0});
+  }
+  if (products.size() < 3) fail("fewer than 3 active products");
+  for (const auto& p : products) {
+    must(setup.send(http::verb::post, "/api/inventory/stock-in",
+                    fmt::format(R"({{"productId":"{}","quantity":100000,"reference":"http_load"}})", p.id),
+                    manager),
+         201, "stock-in");
+  }
+
+  // One cashier per virtual client (a cashier has one cart).
+  const auto run_id = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::vector<std::string> tokens;
+  for (int i = 0; i < opt.clients; ++i) {
+    const std::string email = fmt::format("load-{}-{}@pos.com", run_id, i);
+    must(setup.send(http::verb::post, "/api/users",
+                    fmt::format(R"({{"email":"{}","password":"password123","fullName":"Load {}",)"
+                                R"("role":"CASHIER","branchId":"{}"}})",
+                                email, i, branch_id),
+                    admin),
+         201, "create cashier");
+    tokens.push_back(log_in(setup, email, "password123"));
+  }
+  const auto before = stock_of(setup, manager);
+
+  const auto started = clock_type::now();
+  const auto deadline = started + std::chrono::seconds(opt.seconds);
+  std::vector<client_result> results(static_cast<std::size_t>(opt.clients));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < opt.clients; ++i) {
+    threads.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] =
+          run_client(opt, tokens[static_cast<std::size_t>(i)], products, i, deadline);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const double elapsed =
+      std::chrono::duration<double>(clock_type::now() - started).count();
+
+  client_result total;
+  for (const auto& r : results) {
+    for (const auto& [type, s] : r.latency) total.latency[type].merge(s);
+    for (const auto& [status, n] : r.errors) total.errors[status] += n;
+    total.invoices.insert(total.invoices.end(), r.invoices.begin(), r.invoices.end());
+    total.units += r.units;
+    total.requests += r.requests;
+  }
+  std::printf("workload %s, %d clients, %.1f s\n", opt.workload.c_str(), opt.clients, elapsed);
+  std::printf("sales: %zu (%.1f sales/s), requests: %llu (%.1f requests/s)\n",
+              total.invoices.size(), static_cast<double>(total.invoices.size()) / elapsed,
+              static_cast<unsigned long long>(total.requests),
+              static_cast<double>(total.requests) / elapsed);
+  for (auto& [type, s] : total.latency) {
+    std::printf("  %-10s n=%zu p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n", type.c_str(),
+                s.us.size(), s.percentile_ms(0.50), s.percentile_ms(0.99), s.percentile_ms(0.999));
+  }
+  std::printf("errors by status:");
+  if (total.errors.empty()) std::printf(" none");
+  for (const auto& [status, n] : total.errors) {
+    std::printf(" %u x %llu", status, static_cast<unsigned long long>(n));
+  }
+  std::printf("\n");
+
+  // The books.
+  const auto after = stock_of(setup, manager);
+  std::int64_t moved = 0;
+  bool negative = false;
+  for (const auto& p : products) {
+    moved += before.at(p.id) - after.at(p.id);
+    negative |= after.at(p.id) < 0;
+  }
+  const std::set<std::string> unique(total.invoices.begin(), total.invoices.end());
+  const bool balanced = moved == total.units && !negative && unique.size() == total.invoices.size();
+  std::printf("books: stock moved %lld, units sold %lld, negative stock %s, invoices unique %s: %s\n",
+              static_cast<long long>(moved), static_cast<long long>(total.units),
+              negative ? "YES" : "no", unique.size() == total.invoices.size() ? "yes" : "NO",
+              balanced ? "OK" : "FAILED");
+  return balanced ? 0 : 1;
+}
