@@ -7,14 +7,21 @@
 // Workloads:
 //   checkout  what a reference client does per sale: POST /api/pos/cart/add x 3, then
 //             POST /api/pos/checkout paying the cart's grand total in cash;
-//   native    one POST /api/v1/commands carrying a 3-line sale with its tender.
+//   native    one POST /api/v1/commands carrying a 3-line sale with its tender;
+//   hot       checkout, every client buying from the same 5 products of the branch, kept
+//             scarce and restocked every 100 ms: "Insufficient stock" answers are genuine
+//             and counted apart, anything else failing is an error;
+//   mixed     80 % reads (product search, cart, stock, dashboard, daily sales report: the
+//             last three as the branch manager) and 20 % checkout sales.
 // Set-up (before the clock starts): the admin creates the N cashiers at the branch, the
-// branch manager stocks every product up so the run measures selling, not running out.
+// branch manager stocks every product up (hot: 2,000 of each hot product) so the run measures
+// selling, not running out.
 // The server must allow the load: start it with RATE_LIMIT_PER_MIN and
 // RATE_LIMIT_LOGIN_PER_MIN raised (every client comes from 127.0.0.1).
 //
 // Prints sales/s and requests/s, latency p50/p99/p99.9 per request type (milliseconds), the
-// errors by status, then the books: the stock that left the branch equals the units sold, no
+// out-of-stock answers, the errors by status, then the books: the stock that left the branch
+// (counting what was restocked during the run) equals the units sold, no
 // stock is negative, every invoice number is unique. Exit 1 when the books do not balance.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -142,9 +149,16 @@ struct client_result {
   std::vector<std::string> invoices;
   std::int64_t units = 0;
   std::uint64_t requests = 0;
+  std::uint64_t out_of_stock = 0;  // 400 "Insufficient stock...": a genuine answer, not an error
 };
 
-// Sends and times one request; a non-2xx answer is counted as an error by status.
+// A genuine out-of-stock answer (the hot-SKU workload expects some): not an error.
+bool out_of_stock(const reply& r) {
+  return r.status == 400 && r.body.find("Insufficient stock") != std::string::npos;
+}
+
+// Sends and times one request; a non-2xx answer other than out-of-stock is counted as an error
+// by status.
 reply timed(connection& c, client_result& result, const std::string& type, http::verb method,
             const std::string& target, const std::string& body, const std::string& token) {
   const auto start = clock_type::now();
@@ -153,7 +167,11 @@ reply timed(connection& c, client_result& result, const std::string& type, http:
                                         clock_type::now() - start)
                                         .count());
   ++result.requests;
-  if (r.status < 200 || r.status >= 300) ++result.errors[r.status];
+  if (out_of_stock(r)) {
+    ++result.out_of_stock;
+  } else if (r.status < 200 || r.status >= 300) {
+    ++result.errors[r.status];
+  }
   return r;
 }
 
@@ -164,66 +182,110 @@ std::int64_t units_of(simdjson::dom::element sale) {
   return units;
 }
 
-// One virtual client: sells until the deadline.
-client_result run_client(const options& opt, const std::string& token,
-                         const std::vector<product>& products, int index,
+struct client_context {
+  const options& opt;
+  std::string token;          // the client's own cashier
+  const std::string& manager; // reads the cashier may not make (stock, dashboard, report)
+  int index = 0;
+};
+
+// 3 distinct products with quantities 1..3.
+std::vector<std::pair<std::string, int>> pick_lines(const std::vector<product>& products,
+                                                    std::mt19937_64& random) {
+  std::vector<std::size_t> picks(products.size());
+  for (std::size_t i = 0; i < picks.size(); ++i) picks[i] = i;
+  std::shuffle(picks.begin(), picks.end(), random);
+  std::vector<std::pair<std::string, int>> chosen;
+  for (std::size_t line = 0; line < 3; ++line) {
+    chosen.emplace_back(products[picks[line]].id, 1 + static_cast<int>(random() % 3));
+  }
+  return chosen;
+}
+
+// The reference client's sale: cart/add per line, then checkout paying the grand total.
+void contract_sale(connection& c, client_result& result, const std::string& token,
+                   const std::vector<std::pair<std::string, int>>& lines,
+                   simdjson::dom::parser& parser) {
+  double grand_total = 0;
+  for (const auto& [id, quantity] : lines) {
+    const reply r = timed(c, result, "cart/add", http::verb::post, "/api/pos/cart/add",
+                          fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity), token);
+    if (r.status != 201) return;
+    grand_total = parser.parse(r.body)["summary"]["grandTotal"].get_double().value();
+  }
+  const reply sold = timed(c, result, "checkout", http::verb::post, "/api/pos/checkout",
+                           fmt::format(R"({{"payments":[{{"method":"CASH","amount":{}}}]}})", grand_total),
+                           token);
+  if (sold.status != 201) return;
+  const simdjson::dom::element sale = parser.parse(sold.body).value();
+  result.invoices.emplace_back(sale["invoiceNo"].get_string().value());
+  result.units += units_of(sale);
+}
+
+// One /api/v1/commands sale. Cash may over-pay (the ledger gives change), so the client need
+// not price the sale.
+void native_sale(connection& c, client_result& result, const client_context& who,
+                 std::uint64_t sequence, const std::vector<std::pair<std::string, int>>& lines,
+                 simdjson::dom::parser& parser) {
+  std::string items;
+  for (const auto& [id, quantity] : lines) {
+    if (!items.empty()) items += ',';
+    items += fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity);
+  }
+  const reply sold = timed(
+      c, result, "commands", http::verb::post, "/api/v1/commands",
+      fmt::format(R"({{"commands":[{{"commandId":"load-{}-{}","type":"sale","lines":[{}],)"
+                  R"("payments":[{{"method":"CASH","amount":100000000}}]}}]}})",
+                  who.index, sequence, items),
+      who.token);
+  if (sold.status != 200) return;
+  const simdjson::dom::element first = parser.parse(sold.body)["results"].at(0).value();
+  if (first["statusCode"].get_int64().value() != 201) {
+    ++result.errors[static_cast<unsigned>(first["statusCode"].get_int64().value())];
+    return;
+  }
+  result.invoices.emplace_back(first["result"]["invoiceNo"].get_string().value());
+  result.units += units_of(first["result"]);
+}
+
+// One of the mixed workload's reads, each what a screen of the POS or the back office asks.
+void mixed_read(connection& c, client_result& result, const client_context& who,
+                std::mt19937_64& random) {
+  switch (random() % 5) {
+    case 0:
+      timed(c, result, "search", http::verb::get, "/api/products/search?name=a&limit=20", {}, who.token);
+      break;
+    case 1:
+      timed(c, result, "cart", http::verb::get, "/api/pos/cart", {}, who.token);
+      break;
+    case 2:
+      timed(c, result, "stock", http::verb::get, "/api/inventory/stock", {}, who.manager);
+      break;
+    case 3:
+      timed(c, result, "dashboard", http::verb::get, "/api/dashboard", {}, who.manager);
+      break;
+    default:
+      timed(c, result, "report", http::verb::get, "/api/reports/daily-sales", {}, who.manager);
+      break;
+  }
+}
+
+// One virtual client: works until the deadline.
+client_result run_client(const client_context& who, const std::vector<product>& products,
                          clock_type::time_point deadline) {
-  connection c(opt.port);
+  connection c(who.opt.port);
   client_result result;
-  std::mt19937_64 random(static_cast<std::uint64_t>(index) * 7919 + 17);
+  std::mt19937_64 random(static_cast<std::uint64_t>(who.index) * 7919 + 17);
   simdjson::dom::parser parser;
   std::uint64_t sequence = 0;
+  const std::string& workload = who.opt.workload;
   while (clock_type::now() < deadline) {
-    std::vector<std::size_t> picks(products.size());
-    for (std::size_t i = 0; i < picks.size(); ++i) picks[i] = i;
-    std::shuffle(picks.begin(), picks.end(), random);
-    std::string lines;
-    std::vector<std::pair<std::string, int>> chosen;
-    for (int line = 0; line < 3; ++line) {
-      const int quantity = 1 + static_cast<int>(random() % 3);
-      chosen.emplace_back(products[picks[static_cast<std::size_t>(line)]].id, quantity);
-    }
-    reply sold;
-    if (opt.workload == "checkout") {
-      double grand_total = 0;
-      bool added = true;
-      for (const auto& [id, quantity] : chosen) {
-        const reply r = timed(c, result, "cart/add", http::verb::post, "/api/pos/cart/add",
-                              fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity),
-                              token);
-        if (r.status != 201) {
-          added = false;
-          break;
-        }
-        grand_total = parser.parse(r.body)["summary"]["grandTotal"].get_double().value();
-      }
-      if (!added) continue;
-      sold = timed(c, result, "checkout", http::verb::post, "/api/pos/checkout",
-                   fmt::format(R"({{"payments":[{{"method":"CASH","amount":{}}}]}})", grand_total),
-                   token);
-      if (sold.status != 201) continue;
-      const simdjson::dom::element sale = parser.parse(sold.body).value();
-      result.invoices.emplace_back(sale["invoiceNo"].get_string().value());
-      result.units += units_of(sale);
-    } else {
-      for (const auto& [id, quantity] : chosen) {
-        if (!lines.empty()) lines += ',';
-        lines += fmt::format(R"({{"productId":"{}","quantity":{}}})", id, quantity);
-      }
-      // Cash may over-pay (the ledger gives change), so the client need not price the sale.
-      sold = timed(c, result, "commands", http::verb::post, "/api/v1/commands",
-                   fmt::format(R"({{"commands":[{{"commandId":"load-{}-{}","type":"sale","lines":[{}],)"
-                               R"("payments":[{{"method":"CASH","amount":100000000}}]}}]}})",
-                               index, ++sequence, lines),
-                   token);
-      if (sold.status != 200) continue;
-      const simdjson::dom::element first = parser.parse(sold.body)["results"].at(0).value();
-      if (first["statusCode"].get_int64().value() != 201) {
-        ++result.errors[static_cast<unsigned>(first["statusCode"].get_int64().value())];
-        continue;
-      }
-      result.invoices.emplace_back(first["result"]["invoiceNo"].get_string().value());
-      result.units += units_of(first["result"]);
+    if (workload == "mixed" && random() % 5 != 0) {
+      mixed_read(c, result, who, random);
+    } else if (workload == "native") {
+      native_sale(c, result, who, ++sequence, pick_lines(products, random), parser);
+    } else {  // checkout, hot, and the sales of mixed
+      contract_sale(c, result, who.token, pick_lines(products, random), parser);
     }
   }
   return result;
@@ -260,7 +322,10 @@ options parse_options(int argc, char** argv) {
       fail("unknown flag " + flag);
     }
   }
-  if (opt.workload != "checkout" && opt.workload != "native") fail("--workload checkout|native");
+  if (opt.workload != "checkout" && opt.workload != "native" && opt.workload != "hot" &&
+      opt.workload != "mixed") {
+    fail("--workload checkout|native|hot|mixed");
+  }
   if (opt.clients < 1 || opt.seconds < 1 || opt.seconds > 3600) fail("--clients >= 1, --seconds 1..3600");
   return opt;
 }
@@ -291,13 +356,19 @@ int main(int argc, char** argv) {
            .get_array()) {
     products.push_back({std::string(item["id"].get_string().value()), 0});
   }
-  if (products.size() < 3) fail("fewer than 3 active products");
-  for (const auto& p : products) {
-    must(setup.send(http::verb::post, "/api/inventory/stock-in",
-                    fmt::format(R"({{"productId":"{}","quantity":100000,"reference":"http_load"}})", p.id),
-                    manager),
+  if (products.size() < 5) fail("fewer than 5 active products");
+  // Hot SKUs: everyone buys from the same 5 products, kept in short supply and restocked
+  // during the run; otherwise every product is stocked up so nothing runs out.
+  const bool hot = opt.workload == "hot";
+  if (hot) products.resize(5);
+  const auto stock_in = [&](connection& c, const product& p, int quantity) {
+    must(c.send(http::verb::post, "/api/inventory/stock-in",
+                fmt::format(R"({{"productId":"{}","quantity":{},"reference":"http_load"}})", p.id,
+                            quantity),
+                manager),
          201, "stock-in");
-  }
+  };
+  for (const auto& p : products) stock_in(setup, p, hot ? 2000 : 100000);
 
   // One cashier per virtual client (a cashier has one cart).
   const auto run_id = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -322,9 +393,19 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int i = 0; i < opt.clients; ++i) {
     threads.emplace_back([&, i] {
-      results[static_cast<std::size_t>(i)] =
-          run_client(opt, tokens[static_cast<std::size_t>(i)], products, i, deadline);
+      const client_context who{opt, tokens[static_cast<std::size_t>(i)], manager, i};
+      results[static_cast<std::size_t>(i)] = run_client(who, products, deadline);
     });
+  }
+  // The restocker of the hot workload: 500 units of each hot product every 100 ms.
+  std::int64_t restocked = 0;
+  if (hot) {
+    connection restock(opt.port);
+    while (clock_type::now() < deadline) {
+      for (const auto& p : products) stock_in(restock, p, 500);
+      restocked += 500 * static_cast<std::int64_t>(products.size());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
   for (auto& thread : threads) thread.join();
   const double elapsed =
@@ -337,6 +418,7 @@ int main(int argc, char** argv) {
     total.invoices.insert(total.invoices.end(), r.invoices.begin(), r.invoices.end());
     total.units += r.units;
     total.requests += r.requests;
+    total.out_of_stock += r.out_of_stock;
   }
   std::printf("workload %s, %d clients, %.1f s\n", opt.workload.c_str(), opt.clients, elapsed);
   std::printf("sales: %zu (%.1f sales/s), requests: %llu (%.1f requests/s)\n",
@@ -347,6 +429,7 @@ int main(int argc, char** argv) {
     std::printf("  %-10s n=%zu p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n", type.c_str(),
                 s.us.size(), s.percentile_ms(0.50), s.percentile_ms(0.99), s.percentile_ms(0.999));
   }
+  std::printf("out-of-stock answers: %llu\n", static_cast<unsigned long long>(total.out_of_stock));
   std::printf("errors by status:");
   if (total.errors.empty()) std::printf(" none");
   for (const auto& [status, n] : total.errors) {
@@ -356,7 +439,7 @@ int main(int argc, char** argv) {
 
   // The books.
   const auto after = stock_of(setup, manager);
-  std::int64_t moved = 0;
+  std::int64_t moved = restocked;  // what came in during the run left again or is still there
   bool negative = false;
   for (const auto& p : products) {
     moved += before.at(p.id) - after.at(p.id);
