@@ -65,6 +65,11 @@ struct reply {
   std::string body;
 };
 
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "http_load: %s\n", what.c_str());
+  std::exit(2);
+}
+
 // One keep-alive connection to 127.0.0.1 (the generator never targets another host).
 class connection {
  public:
@@ -97,8 +102,10 @@ class connection {
     beast::error_code ignored;
     stream_.socket().close(ignored);
     buffer_.clear();
-    stream_.connect(tcp::endpoint(net::ip::address_v4::loopback(), port_));
-    stream_.socket().set_option(tcp::no_delay(true));
+    beast::error_code ec;
+    stream_.connect(tcp::endpoint(net::ip::address_v4::loopback(), port_), ec);
+    if (ec) fail(fmt::format("cannot connect to 127.0.0.1:{}: {}", port_, ec.message()));
+    stream_.socket().set_option(tcp::no_delay(true), ec);
   }
 
   unsigned short port_;
@@ -107,10 +114,6 @@ class connection {
   beast::flat_buffer buffer_;
 };
 
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "http_load: %s\n", what.c_str());
-  std::exit(2);
-}
 
 std::string must(const reply& r, unsigned status, const std::string& what) {
   if (r.status != status) fail(fmt::format("{}: {} {}", what, r.status, r.body.substr(0, 300)));
