@@ -219,54 +219,56 @@ std::string sign_refresh_token(const refresh_claims& claims, std::string_view se
   return sign_payload(writer.take(), secret);
 }
 
-std::optional<access_claims> verify_access_token(std::string_view token, std::string_view secret,
-                                                 std::int64_t now_seconds) {
+namespace {
+
+// A token signed with `secret`, whose claims `read` accepts and that has not expired.
+template <class Claims, class Read>
+std::optional<Claims> verify_token(std::string_view token, std::string_view secret,
+                                   std::int64_t now_seconds, Read read) {
   try {
     const std::optional<std::string> payload = verified_payload(token, secret);
     if (!payload) return std::nullopt;
     const std::optional<simdjson::dom::object> object = payload_object(*payload);
     if (!object) return std::nullopt;
-
-    access_claims claims;
-    if (!read_string(*object, "sub", claims.sub)) return std::nullopt;
-    if (!read_string(*object, "email", claims.email)) return std::nullopt;
-    if (!read_string(*object, "role", claims.role)) return std::nullopt;
-    simdjson::dom::element branch;
-    if (object->at_key("branchId").get(branch) != simdjson::SUCCESS) return std::nullopt;
-    if (!branch.is_null()) {
-      std::string_view branch_id;
-      if (branch.get_string().get(branch_id) != simdjson::SUCCESS) return std::nullopt;
-      claims.branch_id.emplace(branch_id);
-    }
-    if (!read_string(*object, "fullName", claims.full_name)) return std::nullopt;
-    if (!read_int64(*object, "iat", claims.iat)) return std::nullopt;
-    if (!read_int64(*object, "exp", claims.exp)) return std::nullopt;
-    if (claims.exp <= now_seconds) return std::nullopt;
+    Claims claims;
+    if (!read(*object, claims) || claims.exp <= now_seconds) return std::nullopt;
     return claims;
   } catch (...) {  // std::bad_alloc: a token is never worth an exception escaping
     return std::nullopt;
   }
 }
 
+}  // namespace
+
+std::optional<access_claims> verify_access_token(std::string_view token, std::string_view secret,
+                                                 std::int64_t now_seconds) {
+  return verify_token<access_claims>(
+      token, secret, now_seconds, [](const simdjson::dom::object& object, access_claims& claims) {
+        if (!read_string(object, "sub", claims.sub) || !read_string(object, "email", claims.email) ||
+            !read_string(object, "role", claims.role)) {
+          return false;
+        }
+        simdjson::dom::element branch;
+        if (object.at_key("branchId").get(branch) != simdjson::SUCCESS) return false;
+        if (!branch.is_null()) {
+          std::string_view branch_id;
+          if (branch.get_string().get(branch_id) != simdjson::SUCCESS) return false;
+          claims.branch_id.emplace(branch_id);
+        }
+        return read_string(object, "fullName", claims.full_name) &&
+               read_int64(object, "iat", claims.iat) && read_int64(object, "exp", claims.exp);
+      });
+}
+
 std::optional<refresh_claims> verify_refresh_token(std::string_view token,
                                                    std::string_view secret,
                                                    std::int64_t now_seconds) {
-  try {
-    const std::optional<std::string> payload = verified_payload(token, secret);
-    if (!payload) return std::nullopt;
-    const std::optional<simdjson::dom::object> object = payload_object(*payload);
-    if (!object) return std::nullopt;
-
-    refresh_claims claims;
-    if (!read_string(*object, "sub", claims.sub)) return std::nullopt;
-    if (!read_int64(*object, "iat", claims.iat)) return std::nullopt;
-    if (!read_int64(*object, "exp", claims.exp)) return std::nullopt;
-    if (!read_string(*object, "jti", claims.jti) || !is_jti(claims.jti)) return std::nullopt;
-    if (claims.exp <= now_seconds) return std::nullopt;
-    return claims;
-  } catch (...) {  // std::bad_alloc
-    return std::nullopt;
-  }
+  return verify_token<refresh_claims>(
+      token, secret, now_seconds, [](const simdjson::dom::object& object, refresh_claims& claims) {
+        return read_string(object, "sub", claims.sub) && read_int64(object, "iat", claims.iat) &&
+               read_int64(object, "exp", claims.exp) && read_string(object, "jti", claims.jti) &&
+               is_jti(claims.jti);
+      });
 }
 
 refresh_claims new_refresh_claims(std::string_view sub, std::int64_t now_seconds,

@@ -12,13 +12,13 @@ void request_metrics::record(std::string_view route, unsigned status, std::int64
       std::lower_bound(latency_bounds_us.begin(), latency_bounds_us.end(), duration_us) -
       latency_bounds_us.begin());
   std::lock_guard lock(mutex_);
-  auto requests = requests_.find(std::string(route));  // one allocation per new route only
-  if (requests == requests_.end()) requests = requests_.try_emplace(std::string(route)).first;
-  ++requests->second[status];
-  route_latency& latency = latency_[requests->first];
-  ++latency.buckets[bucket];
-  ++latency.count;
-  latency.sum_us += duration_us;
+  auto found = routes_.find(route);
+  if (found == routes_.end()) found = routes_.try_emplace(std::string(route)).first;
+  route_stats& stats = found->second;
+  ++stats.by_status[status];
+  ++stats.latency.buckets[bucket];
+  ++stats.latency.count;
+  stats.latency.sum_us += duration_us;
 }
 
 std::string request_metrics::render() const {
@@ -27,10 +27,10 @@ std::string request_metrics::render() const {
   std::map<std::string, route_latency> latency;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [route, statuses] : requests_) {
-      requests[route].insert(statuses.begin(), statuses.end());
+    for (const auto& [route, stats] : routes_) {
+      requests[route].insert(stats.by_status.begin(), stats.by_status.end());
+      latency.emplace(route, stats.latency);
     }
-    latency.insert(latency_.begin(), latency_.end());
   }
   std::string out;
   append_metric_header(out, "posledger_http_requests_total", "counter",

@@ -14,6 +14,7 @@
 // a route). Thread-safety: record() and render from any thread (one mutex; the critical
 // section is a hash lookup and a few increments).
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -39,9 +40,19 @@ class request_metrics {
     std::uint64_t count = 0;
     std::int64_t sum_us = 0;
   };
+  struct route_stats {
+    std::unordered_map<unsigned, std::uint64_t> by_status;
+    route_latency latency;
+  };
+  // Looked up by string_view: recording a request allocates nothing once its route was seen.
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::unordered_map<unsigned, std::uint64_t>> requests_;
-  std::unordered_map<std::string, route_latency> latency_;
+  std::unordered_map<std::string, route_stats, text_hash, std::equal_to<>> routes_;
 };
 
 // Prometheus text helpers (shared by the families the app renders from other components).

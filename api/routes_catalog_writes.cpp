@@ -64,22 +64,8 @@ std::optional<std::string> truthy(const object_view& body, std::string_view key)
 
 // ------------------------------------------------------------------ 6.1 users
 
-const std::vector<std::string>& role_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto role : events::wire::EnumValuesuser_role()) {
-      out.emplace_back(events::wire::EnumNameuser_role(role));
-    }
-    return out;
-  }();
-  return names;
-}
-
 std::optional<user_role> role_named(std::string_view name) {
-  for (const auto role : events::wire::EnumValuesuser_role()) {
-    if (name == events::wire::EnumNameuser_role(role)) return role;
-  }
-  return std::nullopt;
+  return enum_named(name, events::wire::EnumValuesuser_role(), events::wire::EnumNameuser_role);
 }
 
 // The fields of POST /api/users; PATCH takes the same fields, all optional.
@@ -89,7 +75,9 @@ std::vector<field_spec> user_fields(bool all_optional) {
           field("password", field_type::string, {rule::is_string(), rule::min_length(6)}),
           field("fullName", field_type::string, {rule::is_string()}),
           optional_field("phone", field_type::string, {rule::is_string()}),
-          field("role", field_type::string, {rule::one_of(role_names())}),
+          field("role", field_type::string,
+                {rule::one_of(enum_names(events::wire::EnumValuesuser_role(),
+                                         events::wire::EnumNameuser_role))}),
           optional_field("branchId", field_type::string, {rule::is_uuid()})};
 }
 

@@ -71,9 +71,8 @@ void purchase_orders(server_app& app, const context_ptr& context) {
   if (!paging) return;
   std::optional<events::purchase_order_status> status;
   if (const auto text = context->query.get("status")) {
-    for (const auto value : events::wire::EnumValuespurchase_order_status()) {
-      if (*text == events::wire::EnumNamepurchase_order_status(value)) status = value;
-    }
+    status = enum_named(*text, events::wire::EnumValuespurchase_order_status(),
+                        events::wire::EnumNamepurchase_order_status);
     // An unknown literal fails in the reference's database layer (9.3).
     if (!status) return app.reply_error(context, 400, "Invalid data format");
   }

@@ -274,26 +274,13 @@ void cart_customer(server_app& app, const context_ptr& context) {
   submit_cart_command(app, context, command, 201);
 }
 
-std::optional<events::payment_method> payment_method_named(std::string_view name) {
-  for (const auto method : events::wire::EnumValuespayment_method()) {
-    if (name == events::wire::EnumNamepayment_method(method)) return method;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> payment_method_names() {
-  std::vector<std::string> names;
-  for (const auto method : events::wire::EnumValuespayment_method()) {
-    names.emplace_back(events::wire::EnumNamepayment_method(method));
-  }
-  return names;
-}
-
 // The tenders of a checkout or a one-shot sale: every element validated ([C++]); changeDue
 // is accepted and ignored (the ledger computes change).
 field_spec payments_field() {
   return lines_field("payments", {required_field("method", field_type::string,
-                                                 {rule::one_of(payment_method_names())}),
+                                                 {rule::one_of(enum_names(
+                                      events::wire::EnumValuespayment_method(),
+                                      events::wire::EnumNamepayment_method))}),
                                   money_field("amount", false), text_field("reference", true),
                                   money_field("changeDue", true)});
 }
@@ -301,7 +288,8 @@ field_spec payments_field() {
 std::vector<engine::tender> tenders_of(const object_view& body) {
   std::vector<engine::tender> tenders;
   for (const object_view& payment : elements(body, "payments")) {
-    tenders.push_back({*payment_method_named(*payment.string("method")), *payment.money("amount"),
+    tenders.push_back({*enum_named(*payment.string("method"), events::wire::EnumValuespayment_method(),
+                                  events::wire::EnumNamepayment_method), *payment.money("amount"),
                        payment.string("reference").value_or("")});
   }
   return tenders;

@@ -192,6 +192,27 @@ class object_view {
   std::string path_;
 };
 
+// Enum fields: the schema's enumerators (FlatBuffers' EnumValuesX() and EnumNameX()) are the
+// contract's literals, so rules and parsing read them from there, never from a copied list.
+template <class Enum, std::size_t N>
+[[nodiscard]] std::optional<Enum> enum_named(std::string_view name, const Enum (&values)[N],
+                                             const char* (*name_of)(Enum)) {
+  for (const Enum value : values) {
+    if (name == name_of(value)) return value;
+  }
+  return std::nullopt;
+}
+
+// The literals in schema order (the order of the "must be one of" message).
+template <class Enum, std::size_t N>
+[[nodiscard]] std::vector<std::string> enum_names(const Enum (&values)[N],
+                                                  const char* (*name_of)(Enum)) {
+  std::vector<std::string> names;
+  names.reserve(N);
+  for (const Enum value : values) names.emplace_back(name_of(value));
+  return names;
+}
+
 // The parsed body: an object_view that owns its tree (copies share it).
 class validated_body : public object_view {
  public:

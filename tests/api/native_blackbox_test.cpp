@@ -191,6 +191,10 @@ TEST_SUITE("native API (black box)") {
     check_has(reply.body, "posledger_ledger_head_sequence " + ledger_head(client) + "\n");
     check_has(reply.body, "posledger_projection_lag_events ");
     check_has(reply.body, R"(posledger_group_commit_batch_size_bucket{le="+Inf"} )");
+    check_has(reply.body, "posledger_writer_queue_depth ");
+    // The transport's gauges: this client's connection is open, no dashboard is connected.
+    check_has(reply.body, "posledger_websocket_clients 0\n");
+    check_lacks(reply.body, "posledger_http_connections_open 0\n");
     // The demo seed: every command committed, none rejected.
     check_has(reply.body, R"(posledger_commands_total{outcome="rejected"} 0)");
     check_lacks(reply.body, R"(posledger_commands_total{outcome="committed"} 0)");

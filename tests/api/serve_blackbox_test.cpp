@@ -295,13 +295,9 @@ TEST_SUITE("serve (black box)") {
     temp_dir dir;
     served_ledger server(dir.sub("ledger"), {"--demo"});
     http_client client(server.port());
-    const auto bearer = [&](const std::string& email) {
-      return std::vector<std::pair<std::string, std::string>>{
-          {"Authorization", "Bearer " + log_in(client, email)}};
-    };
-    const auto admin = bearer("admin@pos.com");
-    const auto manager = bearer("manager@pos.com");
-    const auto cashier = bearer("cashier1@pos.com");
+    const auto admin = bearer(log_in(client, "admin@pos.com"));
+    const auto manager = bearer(log_in(client, "manager@pos.com"));
+    const auto cashier = bearer(log_in(client, "cashier1@pos.com"));
 
     auto reply = client.request("GET", "/api/users?page=1&limit=2", {}, admin);
     CHECK(reply.status == 200);
@@ -367,13 +363,9 @@ TEST_SUITE("serve (black box)") {
     temp_dir dir;
     served_ledger server(dir.sub("ledger"), {"--demo"});
     http_client client(server.port());
-    const auto bearer = [&](const std::string& email) {
-      return std::vector<std::pair<std::string, std::string>>{
-          {"Authorization", "Bearer " + log_in(client, email)}};
-    };
-    const auto inventory = bearer("inventory@pos.com");
-    const auto cashier = bearer("cashier1@pos.com");
-    const auto owner = bearer("owner@pos.com");
+    const auto inventory = bearer(log_in(client, "inventory@pos.com"));
+    const auto cashier = bearer(log_in(client, "cashier1@pos.com"));
+    const auto owner = bearer(log_in(client, "owner@pos.com"));
 
     // The demo's opening stock: 20 products at the inventory clerk's branch (BR-HQ).
     auto reply = client.request("GET", "/api/inventory/stock", {}, inventory);
