@@ -120,15 +120,18 @@ void write_error(json_writer& json, unsigned status,
   json.end_object();
 }
 
-// All outcomes are in: wait until the views show the batch, then answer every command.
-void answer_batch(server_app& app, const std::shared_ptr<batch_state>& batch) {
+// The last sequence the batch's committed commands wrote (0: none).
+std::uint64_t last_sequence_of(const batch_state& batch) {
   std::uint64_t last = 0;
-  for (const auto& slot : batch->slots) {
+  for (const auto& slot : batch.slots) {
     if (slot.outcome && slot.outcome->ok()) last = std::max(last, slot.outcome->last_sequence);
   }
-  if (last != 0 && !app.views().wait_for(last, app.config().read_your_writes_timeout)) {
-    return app.reply_error(batch->context, 503, "The views are catching up; retry shortly");
-  }
+  return last;
+}
+
+// All outcomes are in and the views show them: answers every command.
+void answer_batch(server_app& app, const std::shared_ptr<batch_state>& batch) {
+  const std::uint64_t last = last_sequence_of(*batch);
   json_writer json;
   json.begin_object().key("results").begin_array();
   app.views().read([&](const view_state& state) {
@@ -203,8 +206,15 @@ void commands(server_app& app, const context_ptr& context) {
     app.ledger().processor().submit(
         std::move(request), [&app, batch, index = index](engine::command_outcome&& outcome) {
           batch->slots[index].outcome = std::move(outcome);
-          if (batch->pending.fetch_sub(1) == 1) {
+          if (batch->pending.fetch_sub(1) != 1) return;
+          // The last outcome, on the writer thread: answer once the views show the batch
+          // (on the projector thread, server_app::submit), or on the work pool when the
+          // batch wrote nothing new.
+          const std::uint64_t last = last_sequence_of(*batch);
+          if (last == 0) {
             (void)app.blocking_work().post([&app, batch] { answer_batch(app, batch); });
+          } else {
+            app.views().when_applied(last, [&app, batch] { answer_batch(app, batch); });
           }
         });
   }

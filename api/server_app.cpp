@@ -482,19 +482,23 @@ void server_app::submit(const std::shared_ptr<request_context>& context, engine:
       std::move(request),
       [this, context, then = std::move(then),
        on_rejected = std::move(on_rejected)](engine::command_outcome&& outcome) mutable {
-        // On the writer thread: hand over at once (never wait for the projector here).
-        (void)work_.post([this, context, then = std::move(then),
-                          on_rejected = std::move(on_rejected),
-                          outcome = std::move(outcome)]() mutable {
-          if (!outcome.ok()) {
+        // On the writer thread: hand over at once, never render or wait here.
+        if (!outcome.ok() || outcome.last_sequence == 0) {
+          // A rejection, or a duplicate that wrote nothing: its records are in the views.
+          (void)work_.post([this, context, then = std::move(then),
+                            on_rejected = std::move(on_rejected),
+                            outcome = std::move(outcome)]() mutable {
+            if (outcome.ok()) return then(outcome);
             const auto& rejected = *outcome.rejected;
             if (on_rejected) return on_rejected(rejected);
-            return reply_rejection(context, rejected);
-          }
-          if (outcome.last_sequence != 0 &&
-              !views_.wait_for(outcome.last_sequence, config_.read_your_writes_timeout)) {
-            return reply_error(context, 503, "The views are catching up; retry shortly");
-          }
+            reply_rejection(context, rejected);
+          });
+          return;
+        }
+        // Read-your-writes: the answer goes out once the views show the command, rendered on
+        // the projector thread right after it folds the batch (no thread waits for it).
+        const std::uint64_t last = outcome.last_sequence;
+        views_.when_applied(last, [then = std::move(then), outcome = std::move(outcome)] {
           then(outcome);
         });
       });

@@ -72,7 +72,6 @@ struct server_config {
   int rate_limit_login_per_min = 30;
   int rate_limit_per_min = 120;
   std::size_t body_limit = 100 * 1024;
-  std::chrono::milliseconds read_your_writes_timeout{5000};
 };
 
 // The caller after authentication, built from the user's current record (not the token).
@@ -168,9 +167,10 @@ class server_app {
       const std::shared_ptr<request_context>& context, std::int64_t default_limit);
 
   // Submits a command as the caller (actor 0 for public routes that name their user in the
-  // command), then on the work pool: a rejection is answered with its contract status and
-  // message; an accepted command waits for the projector to apply its last event and calls
-  // `then` (which answers).
+  // command). A rejection is answered on the work pool with its contract status and message.
+  // An accepted command's `then` (which answers) runs once the views have applied its last
+  // event: on the projector thread (projections::projector::when_applied), so it must be
+  // short and must not block; a duplicate that wrote nothing runs `then` on the work pool.
   // `on_rejected`, when set, answers a rejection itself (a route that must not reveal it).
   void submit(const std::shared_ptr<request_context>& context, engine::command body,
               std::function<void(const engine::command_outcome&)> then,
@@ -179,7 +179,7 @@ class server_app {
 
   // A query route's answer: 200 with f(state) or f(state, now_us) (a string or a
   // query_result), and X-Ledger-Seq naming the sequence the answer reflects. From the live
-  // views after waiting (bounded) for the writer's head, with now = the clock; or, when the
+  // views, with now = the clock (no wait: see read() on read-your-writes); or, when the
   // route takes `asOf` and the query string has asOf=SEQ|ISO-8601 time, from the views as of
   // that point (built on the work pool), with now = that point's time. With takes_as_of, `f`
   // may run after the handler returned: capture by value.
@@ -191,7 +191,6 @@ class server_app {
         return evaluate(f, state, at_us);
       });
     }
-    (void)views_.wait_for(ledger_.processor().head_sequence(), config_.read_your_writes_timeout);
     const std::int64_t now = now_us();
     std::uint64_t reflects = 0;
     const projections::query_result result = views_.read([&](const projections::view_state& state) {
@@ -201,16 +200,17 @@ class server_app {
     reply_query(context, result, 200, reflects);
   }
 
-  // Runs `f(view_state)` under the projector's read lock after waiting (bounded) for the
-  // head the writer had when called.
+  // Runs `f(view_state)` under the projector's read lock, without waiting for the writer.
+  // Read-your-writes holds anyway: a command is answered only after the views applied it
+  // (submit), so anything a client was told is committed is already in the views when its
+  // next request arrives; commands still in flight are concurrent with the read.
   template <class F>
   auto read(F&& f) {
-    (void)views_.wait_for(ledger_.processor().head_sequence(), config_.read_your_writes_timeout);
     return views_.read(std::forward<F>(f));
   }
 
   // After a committed command: answers `status` with render(const view_state&), a
-  // query_result or a string. The command's records are in the views by then (submit waited),
+  // query_result or a string. The command's records are in the views by then (see submit),
   // so an error result is a broken invariant.
   template <class Render>
   void reply_committed(const std::shared_ptr<request_context>& context, unsigned status,

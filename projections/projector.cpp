@@ -196,13 +196,37 @@ void projector::fold_batch(const engine::published_batch& batch) {
   publish_applied(last);
 }
 
+namespace {
+// Orders the continuation heap so its front is the smallest sequence.
+constexpr auto later_than = [](const auto& a, const auto& b) { return a.sequence > b.sequence; };
+}  // namespace
+
 void projector::publish_applied(std::uint64_t sequence) {
   {
     std::lock_guard lock(applied_mutex_);
     applied_ = std::max(applied_, sequence);
     metrics_.applied = applied_;
+    while (!waiting_.empty() && waiting_.front().sequence <= applied_) {
+      std::pop_heap(waiting_.begin(), waiting_.end(), later_than);
+      due_.push_back(std::move(waiting_.back().run));
+      waiting_.pop_back();
+    }
   }
   applied_wake_.notify_all();
+  for (auto& run : due_) run();
+  due_.clear();
+}
+
+void projector::when_applied(std::uint64_t sequence, std::function<void()> continuation) {
+  {
+    std::lock_guard lock(applied_mutex_);
+    if (applied_ < sequence) {
+      waiting_.push_back({sequence, std::move(continuation)});
+      std::push_heap(waiting_.begin(), waiting_.end(), later_than);
+      return;
+    }
+  }
+  continuation();
 }
 
 bool projector::wait_for(std::uint64_t sequence, std::chrono::milliseconds timeout) const {

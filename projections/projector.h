@@ -18,8 +18,9 @@
 //      sequence are skipped (a batch may overlap what the catch-up already read); a batch that
 //      starts beyond applied + 1 (a gap) first catches up from the log;
 //   4. queries call read(f): f runs under a shared lock on a state that has applied every
-//      event of some prefix of the log; wait_for(sequence) blocks until the views have applied
-//      at least that sequence (bounded: the API answers 503 on time-out).
+//      event of some prefix of the log; when_applied(sequence, f) runs f once the views have
+//      applied that sequence (on the projector thread, right after the batch that applies
+//      it: nobody blocks waiting); wait_for(sequence) blocks until then (bounded).
 //
 // Folding holds the exclusive lock for one batch at a time (at most the writer's batch size),
 // so readers wait at most one batch. A failure to fold is a bug or a damaged log: asserted,
@@ -101,6 +102,12 @@ class projector {
   // Register before start().
   void subscribe_dashboard(std::function<void(const dashboard_update&)> subscriber);
 
+  // Runs `continuation` once every section has applied `sequence`: at once on the calling
+  // thread when they have, otherwise on the projector thread right after the batch that
+  // applies it, outside the views' locks (so it may read them). Keep it short, folding waits
+  // for it, and never wait in it for a later sequence (that would wait for itself).
+  // Continuations still waiting when the projector stops are destroyed without running.
+  void when_applied(std::uint64_t sequence, std::function<void()> continuation);
   // Blocks until every section has applied `sequence` or `timeout` passes; true if applied.
   [[nodiscard]] bool wait_for(std::uint64_t sequence, std::chrono::milliseconds timeout) const;
   [[nodiscard]] std::uint64_t applied() const;
@@ -138,6 +145,13 @@ class projector {
   mutable std::mutex applied_mutex_;
   mutable std::condition_variable applied_wake_;
   std::uint64_t applied_ = 0;  // guarded by applied_mutex_
+  struct pending_continuation {
+    std::uint64_t sequence = 0;
+    std::function<void()> run;
+  };
+  // Min-heap on sequence (std::push_heap with later_than); guarded by applied_mutex_.
+  std::vector<pending_continuation> waiting_;
+  std::vector<std::function<void()>> due_;  // scratch of publish_applied (one thread at a time)
   projector_metrics metrics_;  // guarded by applied_mutex_
 
   std::vector<std::function<void(const dashboard_update&)>> dashboard_subscribers_;

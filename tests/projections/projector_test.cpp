@@ -259,6 +259,79 @@ TEST_SUITE("projections/projector") {
     ledger.close();
   }
 
+  TEST_CASE("projector: when_applied runs continuations once their sequence is folded, in order") {
+    live_ledger ledger;
+    ledger.open(views_mode::unrecovered);
+    const spec_world world = build_world(ledger.sink());
+    const std::uint64_t early = ledger.store().last_sequence();
+    REQUIRE(ledger.views().wait_for(early, wait_max));
+
+    // Already applied: runs at once, on the calling thread.
+    bool ran_inline = false;
+    ledger.views().when_applied(early, [&] { ran_inline = true; });
+    CHECK(ran_inline);
+
+    // Stopped, the projector applies nothing; continuations for later sequences wait.
+    ledger.views().stop();
+    random_history history(15, world, ledger.sink().model());
+    history.run(ledger.sink(), 120);
+    const std::uint64_t head = ledger.store().last_sequence();
+    REQUIRE(head > early + 2);
+    struct run_record {
+      std::uint64_t wanted;
+      std::uint64_t applied_seen;  // the views' applied() read inside the continuation
+      std::thread::id thread;
+    };
+    std::mutex mutex;
+    std::vector<run_record> runs;
+    const auto record = [&](std::uint64_t wanted) {
+      return [&, wanted] {
+        const std::uint64_t seen = ledger.views().read([](const view_state& s) { return s.applied(); });
+        std::lock_guard lock(mutex);
+        runs.push_back({wanted, seen, std::this_thread::get_id()});
+      };
+    };
+    for (const std::uint64_t wanted : {head, early + 1, head - 1, early + 2}) {
+      ledger.views().when_applied(wanted, record(wanted));
+    }
+    // Beyond the head: never applied, so dropped (destroyed, not run) when the projector stops.
+    auto beyond_alive = std::make_shared<int>(0);
+    bool beyond_ran = false;
+    ledger.views().when_applied(head + 1, [&, keep = beyond_alive] { beyond_ran = true; });
+    {
+      std::lock_guard lock(mutex);
+      CHECK(runs.empty());
+    }
+    CHECK(beyond_alive.use_count() == 2);
+
+    ledger.views().start();
+    REQUIRE(ledger.views().wait_for(head, wait_max));
+    // wait_for returns once applied_ moved; the continuations run right after, on the projector
+    // thread: poll (bounded) until all four are in.
+    const auto deadline = std::chrono::steady_clock::now() + wait_max;
+    for (;;) {
+      {
+        std::lock_guard lock(mutex);
+        if (runs.size() == 4) break;
+      }
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(1ms);
+    }
+    std::lock_guard lock(mutex);
+    std::uint64_t previous = 0;
+    for (const run_record& run : runs) {
+      CAPTURE(run.wanted);
+      CHECK(run.applied_seen >= run.wanted);            // the views show the sequence
+      CHECK(run.thread != std::this_thread::get_id());  // run by the projector
+      CHECK(run.wanted > previous);                     // smallest sequence first
+      previous = run.wanted;
+    }
+    CHECK_FALSE(beyond_ran);
+    ledger.close();
+    CHECK_FALSE(beyond_ran);
+    CHECK(beyond_alive.use_count() == 1);
+  }
+
   TEST_CASE("projector: a stopped projector and a projector started without recover catch up") {
     live_ledger ledger;
     ledger.open(views_mode::unrecovered);
