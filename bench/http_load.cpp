@@ -1,8 +1,15 @@
 // http_load: drives a running `posledger serve` over HTTP the way tills do, and checks the
-// books afterwards. Closed loop: N virtual clients, each a cashier of its own with one
-// keep-alive connection, for a bounded time, loopback only.
+// books afterwards. N virtual clients, each a cashier of its own with one keep-alive
+// connection, for a bounded time, loopback only.
 //
-//   http_load --port 3001 --workload checkout --clients 32 --seconds 20
+//   http_load --port 3001 --workload checkout --clients 32 --seconds 20 [--rate 1000]
+//
+// Closed loop by default: each client starts its next sale when the last one is answered.
+// With --rate R, open loop: operations (a sale; in the mixed workload, a read or a sale) are
+// due at a fixed schedule of R per second, whoever is busy; a free client takes the next due
+// one and waits for its time. Each operation is also timed from when it was due (type
+// "sale@due" / "op@due"), so a server that falls behind shows it in latency, not in a lower
+// offered load (no coordinated omission, as long as --clients is large enough to keep up).
 //
 // Workloads:
 //   checkout  what a reference client does per sale: POST /api/pos/cart/add x 3, then
@@ -57,6 +64,7 @@ struct options {
   std::string workload = "checkout";
   int clients = 8;
   int seconds = 10;
+  double rate = 0;  // operations per second (open loop); 0: closed loop
   std::string branch_code = "BR-001";
 };
 
@@ -190,6 +198,8 @@ struct client_context {
   std::string token;          // the client's own cashier
   const std::string& manager; // reads the cashier may not make (stock, dashboard, report)
   int index = 0;
+  clock_type::time_point started{};
+  std::atomic<std::uint64_t>* next_due = nullptr;  // open loop: the shared schedule's cursor
 };
 
 // 3 distinct products with quantities 1..3.
@@ -282,13 +292,29 @@ client_result run_client(const client_context& who, const std::vector<product>& 
   simdjson::dom::parser parser;
   std::uint64_t sequence = 0;
   const std::string& workload = who.opt.workload;
-  while (clock_type::now() < deadline) {
+  const bool open_loop = who.opt.rate > 0;
+  const char* const due_type = workload == "mixed" ? "op@due" : "sale@due";
+  for (;;) {
+    clock_type::time_point due = clock_type::now();
+    if (open_loop) {
+      const std::uint64_t ticket = who.next_due->fetch_add(1);
+      due = who.started + std::chrono::duration_cast<clock_type::duration>(
+                              std::chrono::duration<double>(static_cast<double>(ticket) / who.opt.rate));
+      if (due >= deadline) break;
+      std::this_thread::sleep_until(due);
+    } else if (due >= deadline) {
+      break;
+    }
     if (workload == "mixed" && random() % 5 != 0) {
       mixed_read(c, result, who, random);
     } else if (workload == "native") {
       native_sale(c, result, who, ++sequence, pick_lines(products, random), parser);
     } else {  // checkout, hot, and the sales of mixed
       contract_sale(c, result, who.token, pick_lines(products, random), parser);
+    }
+    if (open_loop) {
+      result.latency[due_type].us.push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - due).count());
     }
   }
   return result;
@@ -319,6 +345,8 @@ options parse_options(int argc, char** argv) {
       opt.clients = std::stoi(value);
     } else if (flag == "--seconds") {
       opt.seconds = std::stoi(value);
+    } else if (flag == "--rate") {
+      opt.rate = std::stod(value);
     } else if (flag == "--branch") {
       opt.branch_code = value;
     } else {
@@ -330,6 +358,7 @@ options parse_options(int argc, char** argv) {
     fail("--workload checkout|native|hot|mixed");
   }
   if (opt.clients < 1 || opt.seconds < 1 || opt.seconds > 3600) fail("--clients >= 1, --seconds 1..3600");
+  if (opt.rate < 0 || opt.rate > 1e6) fail("--rate 0..1000000 operations/s (0: closed loop)");
   return opt;
 }
 
@@ -394,9 +423,11 @@ int main(int argc, char** argv) {
   const auto deadline = started + std::chrono::seconds(opt.seconds);
   std::vector<client_result> results(static_cast<std::size_t>(opt.clients));
   std::vector<std::thread> threads;
+  std::atomic<std::uint64_t> next_due{0};
   for (int i = 0; i < opt.clients; ++i) {
     threads.emplace_back([&, i] {
-      const client_context who{opt, tokens[static_cast<std::size_t>(i)], manager, i};
+      const client_context who{opt, tokens[static_cast<std::size_t>(i)], manager, i, started,
+                               &next_due};
       results[static_cast<std::size_t>(i)] = run_client(who, products, deadline);
     });
   }
@@ -423,7 +454,9 @@ int main(int argc, char** argv) {
     total.requests += r.requests;
     total.out_of_stock += r.out_of_stock;
   }
-  std::printf("workload %s, %d clients, %.1f s\n", opt.workload.c_str(), opt.clients, elapsed);
+  std::printf("workload %s, %d clients, %.1f s, %s\n", opt.workload.c_str(), opt.clients, elapsed,
+              opt.rate > 0 ? fmt::format("open loop at {:.0f} operations/s offered", opt.rate).c_str()
+                           : "closed loop");
   std::printf("sales: %zu (%.1f sales/s), requests: %llu (%.1f requests/s)\n",
               total.invoices.size(), static_cast<double>(total.invoices.size()) / elapsed,
               static_cast<unsigned long long>(total.requests),
