@@ -5,7 +5,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -132,7 +131,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     feed_->start(wake_function());
   }
 
-  // Called by the feed from any thread: pull on the strand, if the server still runs.
+  // Called by the feed from any thread: pull on the connection's context, if the server still
+  // runs.
   std::function<void()> wake_function() {
     return [weak = weak_from_this(), state = state_] {
       std::lock_guard lock(state->wake_mutex);
@@ -188,7 +188,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   }
 
   websocket::stream<beast::tcp_stream> ws_;
-  net::any_io_executor executor_;  // the connection's strand
+  net::any_io_executor executor_;  // the connection's io_context (one thread)
   std::shared_ptr<shared_state> state_;
   std::shared_ptr<websocket_feed> feed_;
   std::optional<websocket_close> refusal_;
@@ -431,7 +431,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   beast::tcp_stream stream_;
-  net::any_io_executor executor_;  // the connection's strand (stream_ may move to a WebSocket)
+  // The connection's io_context, run by one thread (stream_ may move to a WebSocket).
+  net::any_io_executor executor_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<shared_state> state_;
@@ -443,19 +444,25 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
 }  // namespace
 
+// One io_context per thread, each run by its thread alone: a connection lives on one context
+// for its whole life, so its handlers never run concurrently (no strand needed) and the
+// contexts share no scheduler lock. Accepted connections are dealt to the contexts in turn;
+// other threads (the projector, the work pool, the feed) reach a connection by posting to its
+// context's executor.
 struct http_server::impl {
   std::shared_ptr<shared_state> state = std::make_shared<shared_state>();
-  net::io_context io;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::size_t next_context = 0;  // the accepting context's thread only
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   bool started = false;
   bool stopped = false;
 
-  impl() : io() {}
-
   void do_accept() {
-    acceptor->async_accept(net::make_strand(io), [this](error_code ec, tcp::socket socket) {
+    net::io_context& home = *contexts[next_context];
+    next_context = (next_context + 1) % contexts.size();
+    acceptor->async_accept(home.get_executor(), [this](error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
         return do_accept();  // e.g. too many open files: keep listening
@@ -498,7 +505,12 @@ unsigned short http_server::start(std::string& error) {
     return 0;
   }
   const tcp::endpoint endpoint(address, options.port);
-  impl_->acceptor.emplace(impl_->io);
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    impl_->contexts.push_back(std::make_unique<net::io_context>(1));  // run by one thread
+  }
+  impl_->acceptor.emplace(*impl_->contexts.front());
   auto& acceptor = *impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
@@ -511,12 +523,10 @@ unsigned short http_server::start(std::string& error) {
   }
   const unsigned short port = acceptor.local_endpoint().port();
   impl_->started = true;
-  impl_->work.emplace(net::make_work_guard(impl_->io));
+  for (auto& context : impl_->contexts) impl_->work.push_back(net::make_work_guard(*context));
   impl_->do_accept();
-  unsigned threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (auto& context : impl_->contexts) {
+    impl_->threads.emplace_back([&io = *context] { io.run(); });
   }
   return port;
 }
@@ -533,7 +543,7 @@ void http_server::stop() {
   impl_->stopped = true;
   auto& state = *impl_->state;
   state.stopping.store(true);
-  net::post(impl_->io, [this] {
+  net::post(*impl_->contexts.front(), [this] {
     error_code ignored;
     impl_->acceptor->close(ignored);
   });
@@ -549,8 +559,8 @@ void http_server::stop() {
     state.all_closed.wait_for(lock, state.options.drain_timeout,
                               [&] { return state.metrics.connections_open.load() == 0; });
   }
-  impl_->work.reset();
-  impl_->io.stop();
+  impl_->work.clear();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
   std::lock_guard lock(state.wake_mutex);

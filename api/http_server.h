@@ -22,7 +22,7 @@
 //
 // Thread-safety: start() and stop() from one controlling thread; the handlers run on pool
 // threads, and may call `respond` from any thread; a feed may wake its session from any
-// thread (the wake posts to the session's strand, and does nothing once stop() has returned).
+// thread (the wake posts to the session's io_context, and does nothing once stop() has returned).
 #include <atomic>
 #include <chrono>
 #include <cstddef>

@@ -260,6 +260,23 @@ std::optional<access_claims> verify_access_token(std::string_view token, std::st
       });
 }
 
+const access_claims* access_token_cache::verify(std::string_view token, std::string_view secret,
+                                                std::int64_t now_seconds) {
+  if (secret != secret_) {
+    verified_.clear();
+    secret_ = secret;
+  }
+  if (const auto it = verified_.find(token); it != verified_.end()) {
+    if (it->second.exp > now_seconds) return &it->second;  // verify_token's expiry rule
+    verified_.erase(it);
+    return nullptr;
+  }
+  auto claims = verify_access_token(token, secret, now_seconds);
+  if (!claims) return nullptr;
+  if (verified_.size() >= capacity_) verified_.clear();
+  return &verified_.insert_or_assign(std::string(token), std::move(*claims)).first->second;
+}
+
 std::optional<refresh_claims> verify_refresh_token(std::string_view token,
                                                    std::string_view secret,
                                                    std::int64_t now_seconds) {

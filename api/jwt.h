@@ -34,8 +34,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace ledger::api {
 
@@ -79,6 +81,30 @@ struct refresh_claims {
 [[nodiscard]] std::optional<access_claims> verify_access_token(std::string_view token,
                                                                std::string_view secret,
                                                                std::int64_t now_seconds);
+// Remembers the access tokens it verified, so a token presented again (a till sends the same
+// one with every request) costs a hash lookup instead of base64url, HMAC-SHA256 and JSON. The
+// answer is always the one verify_access_token would give: only tokens that passed it are
+// remembered, with their claims, and expiry is checked again on every use. Changing the secret
+// forgets everything; at most `capacity` tokens are kept (all forgotten when full).
+// Not thread-safe: one per thread.
+class access_token_cache {
+ public:
+  explicit access_token_cache(std::size_t capacity = 4096) : capacity_(capacity) {}
+  // The claims of a valid, unexpired token, or nullptr. Valid until the next call.
+  [[nodiscard]] const access_claims* verify(std::string_view token, std::string_view secret,
+                                            std::int64_t now_seconds);
+  [[nodiscard]] std::size_t size() const { return verified_.size(); }
+
+ private:
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::size_t capacity_;
+  std::string secret_;
+  std::unordered_map<std::string, access_claims, text_hash, std::equal_to<>> verified_;
+};
+
 [[nodiscard]] std::optional<refresh_claims> verify_refresh_token(std::string_view token,
                                                                  std::string_view secret,
                                                                  std::int64_t now_seconds);

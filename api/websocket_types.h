@@ -16,8 +16,9 @@
 // keep (api/dashboard_hub.h keeps the newest message per scope).
 //
 // Thread-safety: the handler runs on an I/O thread. start(), next_message() run on the
-// session's strand; `wake` may be called from any thread (it only posts to that strand) and
-// must not be called with a lock held that stop() takes; stop() may run on any thread.
+// session's io_context (run by one thread); `wake` may be called from any thread (it only
+// posts to that context) and must not be called with a lock held that stop() takes; stop()
+// may run on any thread.
 #include <cstdint>
 #include <functional>
 #include <memory>

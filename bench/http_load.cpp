@@ -19,7 +19,8 @@
 //             scarce and restocked every 100 ms: "Insufficient stock" answers are genuine
 //             and counted apart, anything else failing is an error;
 //   mixed     80 % reads (product search, cart, stock, dashboard, daily sales report: the
-//             last three as the branch manager) and 20 % checkout sales.
+//             last three as the branch manager) and 20 % checkout sales;
+//   reads     the mixed workload's reads alone (nothing is written during the run).
 // Set-up (before the clock starts): the admin creates the N cashiers at the branch, the
 // branch manager stocks every product up (hot: 2,000 of each hot product) so the run measures
 // selling, not running out.
@@ -293,7 +294,7 @@ client_result run_client(const client_context& who, const std::vector<product>& 
   std::uint64_t sequence = 0;
   const std::string& workload = who.opt.workload;
   const bool open_loop = who.opt.rate > 0;
-  const char* const due_type = workload == "mixed" ? "op@due" : "sale@due";
+  const char* const due_type = workload == "mixed" || workload == "reads" ? "op@due" : "sale@due";
   for (;;) {
     clock_type::time_point due = clock_type::now();
     if (open_loop) {
@@ -305,7 +306,7 @@ client_result run_client(const client_context& who, const std::vector<product>& 
     } else if (due >= deadline) {
       break;
     }
-    if (workload == "mixed" && random() % 5 != 0) {
+    if (workload == "reads" || (workload == "mixed" && random() % 5 != 0)) {
       mixed_read(c, result, who, random);
     } else if (workload == "native") {
       native_sale(c, result, who, ++sequence, pick_lines(products, random), parser);
@@ -354,8 +355,8 @@ options parse_options(int argc, char** argv) {
     }
   }
   if (opt.workload != "checkout" && opt.workload != "native" && opt.workload != "hot" &&
-      opt.workload != "mixed") {
-    fail("--workload checkout|native|hot|mixed");
+      opt.workload != "mixed" && opt.workload != "reads") {
+    fail("--workload checkout|native|hot|mixed|reads");
   }
   if (opt.clients < 1 || opt.seconds < 1 || opt.seconds > 3600) fail("--clients >= 1, --seconds 1..3600");
   if (opt.rate < 0 || opt.rate > 1e6) fail("--rate 0..1000000 operations/s (0: closed loop)");

@@ -28,6 +28,7 @@
 namespace {
 
 using ledger::api::access_claims;
+using ledger::api::access_token_cache;
 using ledger::api::base64url_decode;
 using ledger::api::base64url_encode;
 using ledger::api::parse_duration_seconds;
@@ -304,6 +305,53 @@ TEST_CASE("jwt: wrong secret and expiry are refused") {
   CHECK(verify_refresh_token(refresh, refresh_secret, refresh_expires_at - 1).has_value());
   CHECK_FALSE(verify_refresh_token(refresh, refresh_secret, refresh_expires_at).has_value());
   CHECK_FALSE(verify_refresh_token(refresh, access_secret, issued_at).has_value());
+}
+
+TEST_CASE("jwt: access_token_cache answers exactly as verify_access_token, on every use") {
+  access_token_cache cache(3);
+  const access_claims claims = sample_access();
+  const std::string token = sign_access_token(claims, access_secret);
+
+  const access_claims* first = cache.verify(token, access_secret, issued_at);
+  REQUIRE(first != nullptr);
+  CHECK(*first == claims);
+  CHECK(cache.size() == 1);
+  // Remembered: the same claims again, and expiry still applies to the remembered token.
+  REQUIRE(cache.verify(token, access_secret, expires_at - 1) != nullptr);
+  CHECK(*cache.verify(token, access_secret, expires_at - 1) == claims);
+  CHECK(cache.verify(token, access_secret, expires_at) == nullptr);
+  CHECK(cache.size() == 0);  // an expired token is forgotten
+  CHECK(cache.verify(token, access_secret, expires_at + 1) == nullptr);
+
+  // A tampered token is never remembered, nor answered from a neighbour's entry.
+  REQUIRE(cache.verify(token, access_secret, issued_at) != nullptr);
+  std::string tampered = token;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  CHECK(cache.verify(tampered, access_secret, issued_at) == nullptr);
+  CHECK(cache.verify(token + "A", access_secret, issued_at) == nullptr);
+  CHECK(cache.size() == 1);
+  // Another secret: everything remembered under the old one is forgotten.
+  CHECK(cache.verify(token, "dev-jwt-secreT", issued_at) == nullptr);
+  CHECK(cache.size() == 0);
+  REQUIRE(cache.verify(token, access_secret, issued_at) != nullptr);
+
+  // Bounded: a fourth token empties the cache first; every answer stays right.
+  std::vector<std::string> tokens{token};
+  for (int i = 1; i <= 3; ++i) {
+    access_claims other = claims;
+    other.email = "till" + std::to_string(i) + "@posledger.vn";
+    tokens.push_back(sign_access_token(other, access_secret));
+    const access_claims* got = cache.verify(tokens.back(), access_secret, issued_at);
+    REQUIRE(got != nullptr);
+    CHECK(got->email == other.email);
+    CHECK(cache.size() <= 3);
+  }
+  CHECK(cache.size() == 1);
+  for (const auto& t : tokens) {
+    const access_claims* got = cache.verify(t, access_secret, issued_at);
+    REQUIRE(got != nullptr);
+    CHECK(*got == *verify_access_token(t, access_secret, issued_at));
+  }
 }
 
 TEST_CASE("jwt: access and refresh tokens are not interchangeable, even with one secret") {
