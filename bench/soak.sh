@@ -37,7 +37,7 @@ metric() {  # the value of one unlabelled /metrics family
 }
 requests() {
   curl -s "http://127.0.0.1:$PORT/metrics" |
-    awk '/^posledger_http_requests_total\{/ {sum += $2} END {printf "%d\n", sum}'
+    awk '/^posledger_http_requests_total\{/ {sum += $NF} END {printf "%d\n", sum}'
 }
 
 "$BIN/http_load" --port "$PORT" --workload "$WORKLOAD" --clients "$CLIENTS" \
