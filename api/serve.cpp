@@ -270,7 +270,10 @@ int run_serve(const std::map<std::string, std::string>& flags) {
   server.stop();  // also closes the dashboard WebSockets (1001): their subscriptions end
   app.blocking_work().stop();  // nothing may answer through the closed server after this
   host->stop();   // the writer drains its queue and takes its final snapshot
-  views->stop();  // the projector folds what is left and takes its final view snapshot
+  // The projector folds what is left (answers of commands still in flight are posted into the
+  // stopped I/O contexts and dropped with them) and takes its final view snapshot. Every batch
+  // is published before host->stop() returns, so no answer is left waiting.
+  views->stop();
   std::fprintf(stderr, "posledger serve: stopped\n");
   return 0;
 }
