@@ -5,6 +5,7 @@
 #                     the demo data of api-contract section 12 (through ordinary commands)
 #                     when the ledger is empty; Ctrl-C stops it cleanly
 #   ./run.sh test     build (release + ASan/UBSan) and run the whole test suite
+#   ./run.sh build    only build the release tree (build/release: server, tools, benches)
 #   ./run.sh bench    build and run the engine benchmark
 #   ./run.sh setup    only install the Debian 12 packages
 set -euo pipefail
@@ -55,5 +56,5 @@ case "$cmd" in
   bench)
     setup; configure_build build/release RelWithDebInfo OFF
     ./build/release/engine_throughput_bench "$@" ;;
-  *) sed -n '2,9p' "$0"; [ "$cmd" = help ] ;;
+  *) sed -n '2,10p' "$0"; [ "$cmd" = help ] ;;
 esac

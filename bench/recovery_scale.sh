@@ -28,6 +28,9 @@ for tool in posledger generate_history ledger_size; do
   [[ -x "$BIN/$tool" ]] || { echo "recovery_scale: $BIN/$tool is missing (build the release tree first)" >&2; exit 2; }
 done
 
+if ! command -v curl >/dev/null; then  # polls /health (and /metrics)
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 export JWT_SECRET=scale-bench-secret JWT_REFRESH_SECRET=scale-bench-refresh
 
 # Starts the server on the ledger, waits for /health, prints "seconds rss_mb hwm_mb", and

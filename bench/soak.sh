@@ -19,6 +19,9 @@ SAMPLE=${SAMPLE:-30}
 PORT=${PORT:-3997}
 BIN=./build/release
 [ -x "$BIN/posledger" ] && [ -x "$BIN/http_load" ] || { echo "build first: ./run.sh build" >&2; exit 2; }
+if ! command -v curl >/dev/null; then  # polls /health and /metrics
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 
 WORK=$(mktemp -d /tmp/soak.XXXXXX)
 cleanup() {
