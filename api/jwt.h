@@ -34,10 +34,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "api/text_map.h"
 
 namespace ledger::api {
 
@@ -96,13 +96,9 @@ class access_token_cache {
   [[nodiscard]] std::size_t size() const { return verified_.size(); }
 
  private:
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
   std::size_t capacity_;
   std::string secret_;
-  std::unordered_map<std::string, access_claims, text_hash, std::equal_to<>> verified_;
+  text_map<access_claims> verified_;
 };
 
 [[nodiscard]] std::optional<refresh_claims> verify_refresh_token(std::string_view token,

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "api/text_map.h"
+
 namespace ledger::api {
 
 // Upper bounds of the latency buckets, in microseconds (+Inf is implicit).
@@ -44,15 +46,9 @@ class request_metrics {
     std::unordered_map<unsigned, std::uint64_t> by_status;
     route_latency latency;
   };
-  // Looked up by string_view: recording a request allocates nothing once its route was seen.
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, route_stats, text_hash, std::equal_to<>> routes_;
+  // Looked up by string_view: recording a request allocates nothing once its route was seen.
+  text_map<route_stats> routes_;
 };
 
 // Prometheus text helpers (shared by the families the app renders from other components).

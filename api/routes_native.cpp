@@ -207,15 +207,8 @@ void commands(server_app& app, const context_ptr& context) {
         std::move(request), [&app, batch, index = index](engine::command_outcome&& outcome) {
           batch->slots[index].outcome = std::move(outcome);
           if (batch->pending.fetch_sub(1) != 1) return;
-          // The last outcome, on the writer thread: answer once the views show the batch
-          // (on the projector thread, server_app::submit), or on the work pool when the
-          // batch wrote nothing new.
-          const std::uint64_t last = last_sequence_of(*batch);
-          if (last == 0) {
-            (void)app.blocking_work().post([&app, batch] { answer_batch(app, batch); });
-          } else {
-            app.views().when_applied(last, [&app, batch] { answer_batch(app, batch); });
-          }
+          // The last outcome, on the writer thread: answer once the views show the batch.
+          app.after_views(last_sequence_of(*batch), [&app, batch] { answer_batch(app, batch); });
         });
   }
 }

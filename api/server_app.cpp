@@ -472,6 +472,15 @@ bool server_app::body_is_valid(const std::shared_ptr<request_context>& context,
   return true;
 }
 
+void server_app::after_views(std::uint64_t last_sequence, std::function<void()> answer) {
+  if (last_sequence == 0) {
+    (void)work_.post(std::move(answer));  // refused only at shutdown: nobody is answered then
+    return;
+  }
+  // Read-your-writes: the answer goes out once the views show the command.
+  views_.when_applied(last_sequence, std::move(answer));
+}
+
 void server_app::submit(const std::shared_ptr<request_context>& context, engine::command body,
                         std::function<void(const engine::command_outcome&)> then,
                         user_id actor_override,
@@ -486,23 +495,13 @@ void server_app::submit(const std::shared_ptr<request_context>& context, engine:
       [this, context, then = std::move(then),
        on_rejected = std::move(on_rejected)](engine::command_outcome&& outcome) mutable {
         // On the writer thread: hand over at once, never render or wait here.
-        if (!outcome.ok() || outcome.last_sequence == 0) {
-          // A rejection, or a duplicate that wrote nothing: its records are in the views.
-          (void)work_.post([this, context, then = std::move(then),
-                            on_rejected = std::move(on_rejected),
-                            outcome = std::move(outcome)]() mutable {
-            if (outcome.ok()) return then(outcome);
-            const auto& rejected = *outcome.rejected;
-            if (on_rejected) return on_rejected(rejected);
-            reply_rejection(context, rejected);
-          });
-          return;
-        }
-        // Read-your-writes: the answer goes out once the views show the command, rendered on
-        // the projector thread right after it folds the batch (no thread waits for it).
-        const std::uint64_t last = outcome.last_sequence;
-        views_.when_applied(last, [then = std::move(then), outcome = std::move(outcome)] {
-          then(outcome);
+        const std::uint64_t last = outcome.ok() ? outcome.last_sequence : 0;
+        after_views(last, [this, context, then = std::move(then),
+                           on_rejected = std::move(on_rejected), outcome = std::move(outcome)] {
+          if (outcome.ok()) return then(outcome);
+          const auto& rejected = *outcome.rejected;
+          if (on_rejected) return on_rejected(rejected);
+          reply_rejection(context, rejected);
         });
       });
 }

@@ -166,11 +166,17 @@ class server_app {
   [[nodiscard]] std::optional<projections::page_request> paging(
       const std::shared_ptr<request_context>& context, std::int64_t default_limit);
 
+  // Runs `answer` once the views show everything up to `last_sequence`, never on the calling
+  // thread (the writer's, when called from a completion): on the projector thread right after
+  // the batch that applies it (projections::projector::when_applied), or on the work pool when
+  // the command wrote nothing (last_sequence 0: a rejection, a duplicate), whose records the
+  // views already have. `answer` must be short and must not block.
+  void after_views(std::uint64_t last_sequence, std::function<void()> answer);
+
   // Submits a command as the caller (actor 0 for public routes that name their user in the
-  // command). A rejection is answered on the work pool with its contract status and message.
-  // An accepted command's `then` (which answers) runs once the views have applied its last
-  // event: on the projector thread (projections::projector::when_applied), so it must be
-  // short and must not block; a duplicate that wrote nothing runs `then` on the work pool.
+  // command), then answers through after_views(): a rejection with its contract status and
+  // message, an accepted command with `then` once the views show its last event (so `then`
+  // must be short and must not block).
   // `on_rejected`, when set, answers a rejection itself (a route that must not reveal it).
   void submit(const std::shared_ptr<request_context>& context, engine::command body,
               std::function<void(const engine::command_outcome&)> then,
