@@ -5,9 +5,9 @@
 //   http_load --port 3001 --workload checkout --clients 32 --seconds 20 [--rate 1000]
 //
 // Closed loop by default: each client starts its next sale when the last one is answered.
-// With --rate R, open loop: operations (a sale; in the mixed workload, a read or a sale) are
-// due at a fixed schedule of R per second, whoever is busy; a free client takes the next due
-// one and waits for its time. Each operation is also timed from when it was due (type
+// With --rate R, open loop: operations (a sale, or in the mixed and reads workloads a read)
+// are due at a fixed schedule of R per second, whoever is busy; a free client takes the next
+// due one and waits for its time. Each operation is also timed from when it was due (type
 // "sale@due" / "op@due"), so a server that falls behind shows it in latency, not in a lower
 // offered load (no coordinated omission, as long as --clients is large enough to keep up).
 //
